@@ -1,0 +1,323 @@
+"""Session: one browser tab's document, its request data, busy state and lifecycle."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import itertools
+import logging
+import secrets
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlsplit
+
+import param
+
+from ._params import set_readonly
+
+if TYPE_CHECKING:
+    from .callbacks import PeriodicCallback
+    from .location import Location
+
+log = logging.getLogger("panel_state.session")
+
+_current: ContextVar[Session | None] = ContextVar("panel_state_session", default=None)
+
+#: Sessions created and not yet destroyed, by id. Destroy removes them, so nothing
+#: here outlives a session.
+_live: dict[str, Session] = {}
+_live_lock = threading.Lock()
+
+#: Process-wide lifecycle hooks, registered outside any session.
+created_hooks: list[Callable[..., Any]] = []
+destroyed_hooks: list[Callable[..., Any]] = []
+
+PHASES = ("created", "rendered", "loaded", "destroyed")
+
+
+def current_session() -> Session | None:
+    """Return the session active in this context, or None outside any session."""
+    return _current.get()
+
+
+def live_sessions() -> list[Session]:
+    """Return every session that has been created and not yet destroyed."""
+    with _live_lock:
+        return list(_live.values())
+
+
+def call_hook(hook: Callable[..., Any], session: Session) -> Any:
+    """Call a lifecycle hook with the session if it takes an argument, else with none."""
+    try:
+        sig = inspect.signature(hook)
+    except (TypeError, ValueError):
+        return hook(session)
+    params = [
+        p
+        for p in sig.parameters.values()
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
+    ]
+    return hook(session) if params else hook()
+
+
+def _args_from_query(query: str) -> dict[str, list[bytes]]:
+    args: dict[str, list[bytes]] = {}
+    for key, value in parse_qsl(query, keep_blank_values=True):
+        args.setdefault(key, []).append(value.encode())
+    return args
+
+
+class Session(param.Parameterized):
+    """The document of one browser tab: what ``pn.state.curdoc`` returns in a session.
+
+    A Session carries the snapshot of the page request (``session_args``, ``cookies``,
+    ``headers``), its :class:`~panel_state.Location`, its roots, a busy counter, the
+    onload queue, the periodic callbacks it owns and its destroyed-hooks. The server
+    creates one per websocket; tests create them with :func:`panel_state.testing.session`.
+
+    Thread-safety: read-only attributes may be read from any thread; everything else is
+    meant to run on the session's event loop (``state.execute`` gets you there).
+
+    Parameters
+    ----------
+    url : str
+        The page URL the session was opened with; ``session_args`` and the Location
+        derive from it unless given explicitly.
+    session_args, cookies, headers : dict, optional
+        Request data. ``session_args`` maps each query key to a list of bytes values.
+    loop : asyncio.AbstractEventLoop, optional
+        The loop the session lives on; defaults to the running loop, if any.
+
+    Examples
+    --------
+    >>> from panel_state.session import Session
+    >>> s = Session(url="http://localhost:5006/app?phase=0.5")
+    >>> s.session_args
+    {'phase': [b'0.5']}
+    >>> s.destroy()
+    """
+
+    busy = param.Boolean(
+        default=False,
+        readonly=True,
+        doc="True while a callback triggered by this session's events or periodic callbacks runs.",
+    )
+    loaded = param.Boolean(
+        default=False,
+        readonly=True,
+        doc="True once the client has rendered the page and every onload callback has run.",
+    )
+    phase = param.Selector(
+        default="created",
+        objects=list(PHASES),
+        readonly=True,
+        doc="Lifecycle phase: created -> rendered -> loaded -> destroyed.",
+    )
+
+    _ids = itertools.count(1)
+
+    def __init__(
+        self,
+        url: str = "http://localhost/",
+        *,
+        session_args: dict[str, list[bytes]] | None = None,
+        cookies: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+        loop: asyncio.AbstractEventLoop | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(name=f"Session{next(self._ids):05d}")
+        parts = urlsplit(url)
+        self.id: str = id or secrets.token_urlsafe(18)
+        self.url = url
+        self.protocol = parts.scheme or "http"
+        self.host = parts.netloc or "localhost"
+        self.uri = parts.path + (f"?{parts.query}" if parts.query else "") + (
+            f"#{parts.fragment}" if parts.fragment else ""
+        )
+        self.session_args: dict[str, list[bytes]] = (
+            dict(session_args) if session_args is not None else _args_from_query(parts.query)
+        )
+        self.cookies: dict[str, str] = dict(cookies or {})
+        self.headers: dict[str, str] = dict(headers or {})
+        if loop is None:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                from .execution import default_loop
+
+                loop = default_loop()
+        self.loop: asyncio.AbstractEventLoop | None = loop
+        self.roots: list[Any] = []
+        self.title: str | None = None
+        self.cache: dict[str, Any] = {}
+        self._location: Location | None = None
+        self._busy_count = 0
+        self._onload: list[tuple[Callable[[], Any], bool]] = []
+        self._periodic: list[PeriodicCallback] = []
+        self._destroyed_hooks: list[Callable[..., Any]] = []
+        self._internal_destroy: list[Callable[[Session], Any]] = []
+        self._tasks: set[asyncio.Future[Any]] = set()
+        self._destroying = False
+        with _live_lock:
+            _live[self.id] = self
+
+    # -- request data --------------------------------------------------------------
+    @property
+    def request(self) -> SimpleNamespace:
+        """The request snapshot in the shape Bokeh's session context has it."""
+        return SimpleNamespace(
+            arguments=self.session_args,
+            cookies=self.cookies,
+            headers=self.headers,
+            protocol=self.protocol,
+            host=self.host,
+            uri=self.uri,
+        )
+
+    @property
+    def location(self) -> Location:
+        """This session's Location, built from the page URL on first use."""
+        if self._location is None:
+            from .location import Location
+
+            self._location = Location.from_request(self.protocol, self.host, self.uri)
+        return self._location
+
+    @property
+    def destroyed(self) -> bool:
+        """True once :meth:`destroy` has started."""
+        return self._destroying
+
+    # -- context -------------------------------------------------------------------
+    @contextmanager
+    def activate(self) -> Iterator[Session]:
+        """Make this the current session for the duration of the ``with`` block."""
+        token = _current.set(self)
+        try:
+            yield self
+        finally:
+            _current.reset(token)
+
+    def on_loop_thread(self) -> bool:
+        """True when called on the thread running this session's event loop."""
+        if self.loop is None:
+            return True
+        try:
+            return asyncio.get_running_loop() is self.loop
+        except RuntimeError:
+            return False
+
+    # -- roots -----------------------------------------------------------------------
+    def add_root(self, obj: Any) -> None:
+        """Add ``obj`` to the objects this session displays."""
+        if obj not in self.roots:
+            self.roots.append(obj)
+
+    # -- callbacks ---------------------------------------------------------------------
+    def add_next_tick_callback(self, callback: Callable[[], Any]) -> None:
+        """Run ``callback`` on the session's loop in its next iteration, session active."""
+        from .execution import execute
+
+        execute(callback, schedule=True, session=self)
+
+    def on_session_destroyed(self, callback: Callable[..., Any]) -> None:
+        """Register ``callback(session)`` to run once when this session is destroyed."""
+        if not callable(callback):
+            raise TypeError(
+                f"on_session_destroyed needs a callable, got {type(callback).__name__}."
+            )
+        if callback not in self._destroyed_hooks:
+            self._destroyed_hooks.append(callback)
+
+    def track(self, future: asyncio.Future[Any]) -> None:
+        """Own ``future``: it is cancelled if still pending when the session is destroyed."""
+        self._tasks.add(future)
+        future.add_done_callback(self._tasks.discard)
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def run_created_hooks(self) -> None:
+        """Run the process-wide ``on_session_created`` hooks, each isolated, in order."""
+        from .execution import run_isolated
+
+        for hook in list(created_hooks):
+            run_isolated(call_hook, hook, self, session=self, what=f"on_session_created hook {hook!r}")
+
+    def mark_rendered(self) -> None:
+        """Record that the app code ran and the first render was sent."""
+        if self.phase == "created":
+            set_readonly(self, "phase", "rendered")
+
+    def onload(self, callback: Callable[[], Any], threaded: bool = False) -> None:
+        """Queue ``callback`` until the client has loaded; run it now if it already has."""
+        if self.loaded:
+            from .execution import run_onload
+
+            run_onload(self, [(callback, threaded)])
+        else:
+            self._onload.append((callback, threaded))
+
+    async def load(self) -> None:
+        """Run the onload queue (each callback isolated), then set ``loaded``.
+
+        Callbacks registered while loading join the queue. Threaded and async onload
+        callbacks are awaited, so ``loaded`` turns True only after all of them.
+        """
+        from .execution import run_onload
+
+        if self.loaded or self._destroying:
+            return
+        while self._onload:
+            batch, self._onload = self._onload, []
+            pending = run_onload(self, batch)
+            if pending:
+                await asyncio.gather(*pending, return_exceptions=True)
+            if self._destroying:
+                return
+        set_readonly(self, "loaded", True)
+        set_readonly(self, "phase", "loaded")
+
+    def destroy(self) -> None:
+        """Destroy the session exactly once.
+
+        Stops its periodic callbacks, cancels its pending work, runs its destroyed-hooks
+        and then the process-wide ones (each isolated, session active, request data
+        readable) and drops every reference to its objects.
+        """
+        if self._destroying:
+            return
+        self._destroying = True
+        from .execution import run_isolated
+
+        for cb in list(self._periodic):
+            run_isolated(cb.stop, session=self, what=f"stopping {cb!r}")
+        self._periodic.clear()
+        for task in list(self._tasks):
+            task.cancel()
+        self._tasks.clear()
+        for hook in [*self._destroyed_hooks, *destroyed_hooks]:
+            run_isolated(call_hook, hook, self, session=self, what=f"on_session_destroyed hook {hook!r}")
+        for internal in list(self._internal_destroy):
+            run_isolated(internal, self, session=self, what="session teardown")
+        if self._location is not None:
+            self._location._teardown()
+        self._destroyed_hooks.clear()
+        self._internal_destroy.clear()
+        self._onload.clear()
+        self.roots.clear()
+        self.cache.clear()
+        self._location = None
+        if self._busy_count:
+            from .execution import busy_reset
+
+            busy_reset(self)
+        set_readonly(self, "phase", "destroyed")
+        with _live_lock:
+            _live.pop(self.id, None)
+
+    def __repr__(self) -> str:
+        return f"<Session {self.id[:8]} {self.phase}>"
