@@ -9,6 +9,7 @@ from __future__ import annotations
 from param import bind, depends
 
 from . import execution as _execution
+from .callbacks import PeriodicCallback
 from .config import config
 from .links import Link, link
 from .session import Session
@@ -23,6 +24,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Link",
+    "PeriodicCallback",
     "Session",
     "Viewable",
     "__version__",

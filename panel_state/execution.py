@@ -59,6 +59,20 @@ def shutdown_pool(wait: bool = True) -> None:
         pool.shutdown(wait=wait, cancel_futures=True)
 
 
+_in_flight = 0
+
+
+def threads_in_flight() -> int:
+    """How many submitted callbacks are queued or running on the thread pool."""
+    return _in_flight
+
+
+def _count_in_flight(delta: int) -> None:
+    global _in_flight
+    with _pool_lock:
+        _in_flight += delta
+
+
 def _require_pool(what: str) -> concurrent.futures.ThreadPoolExecutor:
     pool = thread_pool()
     if pool is None:
@@ -335,10 +349,13 @@ def submit(
             _current.reset(token)
             if busy:
                 _busy_exit_soon(session)
+            _count_in_flight(-1)
 
+    _count_in_flight(1)
     try:
         future = pool.submit(ctx.run, work)
     except RuntimeError:
+        _count_in_flight(-1)
         if busy:
             busy_exit(session)
         raise
