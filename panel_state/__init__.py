@@ -6,6 +6,7 @@ Write ``import panel_state as pn`` and use ``pn.state``, ``pn.Location``,
 
 from __future__ import annotations
 
+import param as _param
 from param import bind, depends
 
 from . import execution as _execution
@@ -15,8 +16,6 @@ from .links import Link, link
 from .session import Session
 from .state import state
 from .viewable import Viewable
-
-import param as _param
 
 _param.parameterized.async_executor = _execution.async_executor
 

@@ -15,7 +15,6 @@ import inspect
 import itertools
 import logging
 import weakref
-from collections.abc import Callable
 from typing import Any
 
 import param
@@ -271,6 +270,7 @@ class PeriodicCallback(param.Parameterized):
         if self.log and log.isEnabledFor(logging.DEBUG):
             log.debug("PeriodicCallback %s run %d", execution.describe(self.callback), self.counter)
         callback = self.callback
+        assert callback is not None
         execution.busy_enter(session)
         if execution.thread_pool() is not None and not inspect.iscoroutinefunction(callback):
             self._in_flight = True

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from croniter import croniter
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 # -- the clock -------------------------------------------------------------------------
 
@@ -89,7 +89,9 @@ def parse_period(period: str | dt.timedelta | float | int) -> dt.timedelta:
     datetime.timedelta(seconds=5400)
     """
     if isinstance(period, bool):
-        raise TypeError(f"schedule_task period must be a string, timedelta or seconds, got {period!r}.")
+        raise TypeError(
+            f"schedule_task period must be a string, timedelta or seconds, got {period!r}."
+        )
     if isinstance(period, dt.timedelta):
         delta = period
     elif isinstance(period, (int, float)):

@@ -111,7 +111,7 @@ class Session(param.Parameterized):
         readonly=True,
         doc="True once the client has rendered the page and every onload callback has run.",
     )
-    phase = param.Selector(
+    phase: str = param.Selector(  # type: ignore[assignment]
         default="created",
         objects=list(PHASES),
         readonly=True,
@@ -245,7 +245,8 @@ class Session(param.Parameterized):
         from .execution import run_isolated
 
         for hook in list(created_hooks):
-            run_isolated(call_hook, hook, self, session=self, what=f"on_session_created hook {hook!r}")
+            run_isolated(call_hook, hook, self, session=self,
+                         what=f"on_session_created hook {hook!r}")
 
     def mark_rendered(self) -> None:
         """Record that the app code ran and the first render was sent."""
@@ -300,7 +301,8 @@ class Session(param.Parameterized):
             task.cancel()
         self._tasks.clear()
         for hook in [*self._destroyed_hooks, *destroyed_hooks]:
-            run_isolated(call_hook, hook, self, session=self, what=f"on_session_destroyed hook {hook!r}")
+            run_isolated(call_hook, hook, self, session=self,
+                         what=f"on_session_destroyed hook {hook!r}")
         for internal in list(self._internal_destroy):
             run_isolated(internal, self, session=self, what="session teardown")
         if self._location is not None:

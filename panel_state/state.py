@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import param
+from param import Parameterized
 
 from . import execution
 from . import session as _session
@@ -123,7 +124,7 @@ class State(param.Parameterized):
         self._global_location: Location | None = None
 
     # ``param`` is redirected so that session-scoped params resolve per session.
-    param = _StateParamDescriptor()  # type: ignore[assignment]
+    param = _StateParamDescriptor()
 
     def __getattribute__(self, name: str) -> Any:
         if name in SESSION_PARAMS:
@@ -312,7 +313,7 @@ class State(param.Parameterized):
         prefix = f"Session {session.id[:8]} " if session is not None else ""
         getattr(logging.getLogger("panel_state"), level.lower())(f"{prefix}{msg}")
 
-    def sync_busy(self, indicator: param.Parameterized) -> Any:
+    def sync_busy(self, indicator: Parameterized) -> Any:
         """Keep ``indicator.value`` equal to the current session's busy state.
 
         Raises
@@ -327,10 +328,10 @@ class State(param.Parameterized):
                 f"{type(indicator).__name__} with value parameter {type(value).__name__}."
             )
         owner = current_session() or self
-        indicator.value = owner.busy
+        indicator.param.update(value=owner.busy)
 
         def update(event: param.parameterized.Event) -> None:
-            indicator.value = event.new
+            indicator.param.update(value=event.new)
 
         return owner.param.watch(update, "busy")
 
@@ -341,7 +342,7 @@ class State(param.Parameterized):
 
     def kill_all_servers(self) -> None:
         """Stop every server started with ``pn.serve`` in this process."""
-        from .server import registry
+        from .server import registry  # type: ignore[attr-defined,unused-ignore]
 
         registry.stop_all()
 

@@ -37,7 +37,8 @@ class Task(param.Parameterized):
     show when it last ran, or watch ``last_error``.
     """
 
-    callback = param.Callable(default=None, readonly=True, allow_refs=False, doc="The task function.")
+    callback = param.Callable(default=None, readonly=True, allow_refs=False,
+                              doc="The task function.")
     threaded = param.Boolean(default=False, readonly=True, doc="Runs on the thread pool.")
     scheduled = param.Boolean(default=True, readonly=True, doc="""
         True while more runs are due; False once cancelled or the schedule ended.""")
@@ -53,6 +54,7 @@ class Task(param.Parameterized):
     def __init__(self, name: str, callback: Callable[[], Any], trigger: scheduling.Trigger,
                  threaded: bool) -> None:
         super().__init__(name=name)
+        self._key = name
         set_readonly(self, "callback", callback)
         set_readonly(self, "threaded", threaded)
         self._trigger = trigger
@@ -67,7 +69,8 @@ class Task(param.Parameterized):
         if wait and self.scheduled:
             self._final = True
             return
-        _tasks.pop(self.name, None)
+        if _tasks.get(self._key) is self:
+            del _tasks[self._key]
         self._finish()
 
     # -- scheduling ------------------------------------------------------------------------
@@ -84,7 +87,8 @@ class Task(param.Parameterized):
             execution.handle_exception(exc, f"schedule of task {self.name!r}")
             nxt = None
         if nxt is None:
-            _tasks.pop(self.name, None) if _tasks.get(self.name) is self else None
+            if _tasks.get(self._key) is self:
+                del _tasks[self._key]
             self._finish()
             return
         self._last_scheduled = nxt
@@ -120,6 +124,7 @@ class Task(param.Parameterized):
         set_readonly(self, "running", True)
         what = f"task {self.name!r} ({execution.describe(self.callback)})"
         callback = self.callback
+        assert callback is not None
         if self.threaded:
             try:
                 execution.submit(self._call_sync, callback, what, session=None, what=what)

@@ -12,6 +12,11 @@ The rendering contract between components and the server:
   a value the param rejects, leaving the object unchanged.
 * ``_emit(message)`` sends a partial update (e.g. streamed chart points) to every
   session showing the object; the server subscribes with ``_subscribe``.
+* ``_cleanup()`` releases what the object holds on others (watchers on dependencies);
+  the server calls it on every viewable of a destroyed session.
+* ``_coerce(name, value)``: classes listing params in ``_coerced`` check (and may
+  convert) every value assigned to them, by the user, the constructor or the client,
+  before param stores it; a rejected value leaves the object unchanged.
 """
 
 from __future__ import annotations
@@ -35,11 +40,21 @@ class Viewable(param.Parameterized):
     _rendered: ClassVar[tuple[str, ...]] = ()
     _child_params: ClassVar[tuple[str, ...]] = ()
     _event_params: ClassVar[tuple[str, ...]] = ()
+    _coerced: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
         self._ref = f"v{next(_refs)}"
         self._subscribers: weakref.WeakSet[Any] = weakref.WeakSet()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in self._coerced:
+            value = self._coerce(name, value)
+        super().__setattr__(name, value)
+
+    def _coerce(self, name: str, value: Any) -> Any:
+        """Check ``value`` for param ``name``; return it (possibly converted) or raise."""
+        return value
 
     # -- rendering contract -------------------------------------------------------------
     def _props(self) -> dict[str, Any]:
@@ -58,6 +73,9 @@ class Viewable(param.Parameterized):
                 f"it accepts {list(self._event_params)}."
             )
         setattr(self, name, value)
+
+    def _cleanup(self) -> None:
+        """Release watchers this object holds on other objects (no-op by default)."""
 
     def _subscribe(self, subscriber: Any) -> None:
         """Register an object with an ``on_emit(viewable, message)`` method."""
