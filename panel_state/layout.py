@@ -1,0 +1,182 @@
+"""Layouts: Row and Column, list-like containers of Viewables.
+
+Children go through :func:`panel_state.panel` when the layout is built and whenever
+``objects`` is assigned, so strings, numbers and reactive functions can be passed
+directly. Every mutating list method assigns a new list to ``objects``, so watchers
+(and the sessions showing the layout) see one change per call.
+
+Examples
+--------
+>>> import panel_state as pn
+>>> button = pn.widgets.Button(name='Click me!')
+>>> row = pn.Row(button, pn.bind(lambda busy: "I'm busy" if busy else "I'm idle",
+...                              pn.state.param.busy))
+>>> [type(o).__name__ for o in row]
+['Button', 'ParamFunction']
+>>> row.append('**done**'); len(row)
+3
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, ClassVar, SupportsIndex, overload
+
+import param
+
+from .pane import panel
+from .viewable import Viewable
+
+__all__ = ["Column", "ListLike", "Row"]
+
+
+def _contains(parent: Viewable, target: Viewable) -> bool:
+    stack, seen = [parent], set()
+    while stack:
+        node = stack.pop()
+        if node is target:
+            return True
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        # Read the child params directly: _children() could start a deferred evaluation.
+        for name in node._child_params:
+            value = getattr(node, name)
+            stack.extend(value if isinstance(value, list) else [] if value is None else [value])
+    return False
+
+
+class ListLike(Viewable):
+    """A layout holding an ordered list of child Viewables in ``objects``."""
+
+    objects = param.List(default=[], doc="The children, in display order.")
+    visible = param.Boolean(default=True, doc="Whether the layout is shown.")
+
+    _rendered: ClassVar[tuple[str, ...]] = ("visible",)
+    _child_params: ClassVar[tuple[str, ...]] = ("objects",)
+    _coerced: ClassVar[frozenset[str]] = frozenset({"objects"})
+
+    def __init__(self, *objects: Any, **params: Any) -> None:
+        if objects:
+            if "objects" in params:
+                raise ValueError(
+                    f"{type(self).__name__} takes children either positionally or as "
+                    "objects=[...], not both."
+                )
+            params["objects"] = list(objects)
+        super().__init__(**params)
+
+    def _coerce(self, name: str, value: Any) -> Any:
+        if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+            raise TypeError(
+                f"{type(self).__name__}.objects must be a list of objects to display, got "
+                f"{type(value).__name__} {value!r}."
+            )
+        children = [panel(obj) for obj in value]
+        for child in children:
+            if child is self or _contains(child, self):
+                raise ValueError(
+                    f"{type(self).__name__} cannot contain itself, got {child!r} which is "
+                    "or holds this layout."
+                )
+        return children
+
+    def _children(self) -> list[Viewable]:
+        return list(self.objects)
+
+    # -- list interface ----------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.objects)
+
+    def __iter__(self) -> Iterator[Viewable]:
+        return iter(self.objects)
+
+    def __contains__(self, obj: object) -> bool:
+        return any(o is obj for o in self.objects)
+
+    @overload
+    def __getitem__(self, index: SupportsIndex) -> Viewable: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Viewable]: ...
+    def __getitem__(self, index: SupportsIndex | slice) -> Viewable | list[Viewable]:
+        return self.objects[index]
+
+    def __setitem__(self, index: SupportsIndex | slice, obj: Any) -> None:
+        objects = list(self.objects)
+        if isinstance(index, slice):
+            objects[index] = list(obj)
+        else:
+            objects[index] = obj
+        self.objects = objects
+
+    def __delitem__(self, index: SupportsIndex | slice) -> None:
+        objects = list(self.objects)
+        del objects[index]
+        self.objects = objects
+
+    def append(self, obj: Any) -> None:
+        """Add ``obj`` (through :func:`panel`) at the end."""
+        self.objects = [*self.objects, obj]
+
+    def extend(self, objects: Iterable[Any]) -> None:
+        """Add every item of ``objects`` at the end, in one change."""
+        self.objects = [*self.objects, *objects]
+
+    def insert(self, index: SupportsIndex, obj: Any) -> None:
+        """Insert ``obj`` before position ``index``."""
+        objects = list(self.objects)
+        objects.insert(index, obj)
+        self.objects = objects
+
+    def pop(self, index: SupportsIndex = -1) -> Viewable:
+        """Remove and return the child at ``index`` (default: the last).
+
+        Raises
+        ------
+        IndexError
+            When the layout is empty or ``index`` is out of range.
+        """
+        objects = list(self.objects)
+        try:
+            obj = objects.pop(index)
+        except IndexError:
+            raise IndexError(
+                f"{type(self).__name__}.pop index {index} out of range for {len(objects)} "
+                "children."
+            ) from None
+        self.objects = objects
+        return obj
+
+    def remove(self, obj: Any) -> None:
+        """Remove ``obj`` (the same object, not an equal one).
+
+        Raises
+        ------
+        ValueError
+            When ``obj`` is not a child of this layout.
+        """
+        for i, child in enumerate(self.objects):
+            if child is obj:
+                self.objects = [*self.objects[:i], *self.objects[i + 1:]]
+                return
+        raise ValueError(f"{type(self).__name__}.remove: {obj!r} is not one of its children.")
+
+    def clear(self) -> None:
+        """Remove every child."""
+        self.objects = []
+
+    def __repr__(self) -> str:
+        inner = ", ".join(repr(o) for o in self.objects)
+        return f"{type(self).__name__}({inner})"
+
+
+class Row(ListLike):
+    """Children laid out left to right."""
+
+    _kind: ClassVar[str] = "Row"
+
+
+class Column(ListLike):
+    """Children laid out top to bottom."""
+
+    _kind: ClassVar[str] = "Column"
