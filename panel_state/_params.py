@@ -6,6 +6,33 @@ from typing import Any
 
 import param
 
+_class_params: dict[tuple[type, str], param.Parameter] = {}
+
+
+def _class_param(cls: type[param.Parameterized], name: str) -> param.Parameter:
+    """The class-level Parameter ``name`` of ``cls``, looked up once.
+
+    ``cls.param[name]`` costs about 0.5 µs; the Parameter object (and its live
+    ``watchers`` dict) does not change, so hot paths look it up here.
+    """
+    key = (cls, name)
+    p = _class_params.get(key)
+    if p is None:
+        p = _class_params[key] = cls.param[name]
+    return p
+
+
+def _watched(private: Any, cls: type[param.Parameterized], name: str) -> bool:
+    """Whether setting ``name`` on the instance would call any value watcher.
+
+    Mirrors ``Parameter.__set__``: instance watchers, and class-level ones only when
+    the instance has a watcher entry for ``name`` at all.
+    """
+    instance = private.watchers.get(name)
+    if instance is None:
+        return False
+    return bool(instance.get("value") or _class_param(cls, name).watchers.get("value"))
+
 
 def set_readonly(obj: param.Parameterized, name: str, value: Any) -> None:
     """Set the read-only param ``name`` of ``obj`` to ``value`` from library code.
@@ -19,8 +46,7 @@ def set_readonly(obj: param.Parameterized, name: str, value: Any) -> None:
     values = private.values
     if name in values and values[name] is value:
         return
-    watchers = private.watchers.get(name)
-    if not watchers and not type(obj).param[name].watchers:
+    if not _watched(private, type(obj), name):
         values[name] = value
         return
     p = obj.param[name]  # the per-instance Parameter, so other instances keep the guard
@@ -29,3 +55,26 @@ def set_readonly(obj: param.Parameterized, name: str, value: Any) -> None:
         setattr(obj, name, value)
     finally:
         p.readonly = p.constant = True
+
+
+def get_value(obj: param.Parameterized, name: str) -> Any:
+    """The value of param ``name`` of ``obj``, read without the descriptor protocol.
+
+    For hot paths: equivalent to ``getattr(obj, name)`` for plain (non-dynamic)
+    values, at a fraction of the cost of ``Number.__get__``.
+    """
+    values = obj._param__private.values
+    return values[name] if name in values else _class_param(type(obj), name).default
+
+
+def set_value(obj: param.Parameterized, name: str, value: Any) -> None:
+    """Set param ``name`` of ``obj`` from library code, cheaply when nobody watches it.
+
+    With no watcher the value (already valid: the library computed it) is stored
+    directly; otherwise it is set normally, so watchers see a normal event.
+    """
+    private = obj._param__private
+    if not _watched(private, type(obj), name):
+        private.values[name] = value
+    else:
+        setattr(obj, name, value)

@@ -10,6 +10,7 @@ between two runs of the same callback stays close to its period even with thousa
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import heapq
 import inspect
 import itertools
@@ -20,6 +21,7 @@ from typing import Any
 import param
 
 from . import execution
+from ._params import get_value, set_value
 from .session import Session, _current, current_session
 
 log = logging.getLogger("panel_state.callbacks")
@@ -29,37 +31,71 @@ SLACK = 0.001
 
 
 class _Timers:
-    """One loop's heap of periodic deadlines behind a single asyncio timer."""
+    """One loop's heap of periodic deadlines behind a single asyncio timer.
+
+    Only the loop's own thread touches it (or any thread while the loop is not
+    running). It holds the loop weakly, so a closed loop and its heap can be freed.
+    """
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop = loop
+        self._loop = weakref.ref(loop)
         self.heap: list[tuple[float, int, PeriodicCallback, int]] = []
         self.seq = itertools.count()
         self.handle: asyncio.TimerHandle | None = None
         self.armed_at = float("inf")
+        self.firing = False
 
     def add(self, when: float, cb: PeriodicCallback, generation: int) -> None:
         heapq.heappush(self.heap, (when, next(self.seq), cb, generation))
-        if when < self.armed_at:
+        if when < self.armed_at and not self.firing:  # _fire arms once when done
             self._arm(when)
 
+    def discard(self, cb: PeriodicCallback) -> None:
+        """Drop ``cb``'s deadlines, so a stopped callback is not kept alive by the heap."""
+        kept = [entry for entry in self.heap if entry[2] is not cb]
+        if len(kept) == len(self.heap):
+            return
+        heapq.heapify(kept)
+        self.heap = kept
+        if not kept and self.handle is not None:
+            self.handle.cancel()
+            self.handle = None
+            self.armed_at = float("inf")
+
     def _arm(self, when: float) -> None:
+        loop = self._loop()
+        if loop is None or loop.is_closed():
+            return
         if self.handle is not None:
             self.handle.cancel()
         self.armed_at = when
-        self.handle = self.loop.call_at(when, self._fire)
+        # An empty context: the timer must not keep whichever session armed it alive.
+        self.handle = loop.call_at(when, self._fire, context=contextvars.Context())
 
     def _fire(self) -> None:
+        loop = self._loop()
         self.handle = None
         self.armed_at = float("inf")
+        if loop is None:
+            return
         heap = self.heap
-        limit = self.loop.time() + SLACK
+        limit = loop.time() + SLACK
         due = []
         while heap and heap[0][0] <= limit:
             due.append(heapq.heappop(heap))
-        for when, _seq, cb, generation in due:
-            if cb._generation == generation:
-                cb._tick(when)
+        self.firing = True
+        try:
+            for when, _seq, cb, generation in due:
+                if cb._generation == generation:
+                    try:
+                        cb._tick(when)
+                    except Exception as exc:
+                        # Library-side failures (a raising busy watcher, say) must not
+                        # stop the other callbacks of this loop.
+                        execution.handle_exception(exc, cb._what())
+        finally:
+            self.firing = False
+        heap = self.heap
         while heap and heap[0][2]._generation != heap[0][3]:
             heapq.heappop(heap)  # drop entries of stopped or rescheduled callbacks
         if heap and self.handle is None:
@@ -126,31 +162,47 @@ class PeriodicCallback(param.Parameterized):
     timeout = param.Integer(default=None, allow_None=True, bounds=(0, None), doc="""
         Milliseconds after start() after which no run starts; None for no limit.""")
     running = param.Boolean(default=False, doc="""
-        Whether the callback is running. Setting it starts or stops it, so a Toggle can
-        drive it with toggle.link(cb, bidirectional=True, value='running').""")
+        Whether the callback is running. Setting it (or passing running=True to the
+        constructor) starts or stops it, so a Toggle can drive it with
+        toggle.link(cb, bidirectional=True, value='running'). A start that fails sets
+        it back to False and raises.""")
     log = param.Boolean(default=True, doc="Log each run at debug level.")
 
     def __init__(self, **params: Any) -> None:
+        start = bool(params.pop("running", False))
         super().__init__(**params)
         self._generation = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._session: weakref.ref[Session] | None = None
-        self._start_time = 0.0
-        self._last_when = 0.0
-        self._in_flight = False
+        self._start_time: float | None = None
+        self._last_when: float | None = None
+        self._origin = 0.0  # loop time the current grid counts its periods from
+        self._in_flight: object | None = None  # a token for the run still going, if any
+        self._stop_after_run = False
         self._updating = False
+        # Plain-attribute copies of the settings each tick reads: a param read costs
+        # 1-3 µs, and a tick reads them several times.
+        self._mirror()
+        self.param.watch(self._mirror, ["callback", "period", "count", "timeout", "log"])
         self.param.watch(self._on_running, "running")
         self.param.watch(self._on_period, "period")
+        if start:
+            self.start()
 
     # -- control -----------------------------------------------------------------------
     def start(self) -> None:
         """Start running; the first run comes one period from now.
+
+        A run of a previous start that is still going finishes first: runs never
+        overlap.
 
         Raises
         ------
         RuntimeError
             If it is already running, or if there is no event loop to run on (outside
             a session, outside async code and before a server or virtual clock runs).
+        ValueError
+            If ``callback`` is None.
         """
         if self._loop is not None:
             raise RuntimeError(
@@ -172,33 +224,50 @@ class PeriodicCallback(param.Parameterized):
             session._periodic.append(self)
         self._generation += 1
         generation = self._generation
-        self._in_flight = False
-        self._set_running(True)
-        with param.discard_events(self):
-            self.counter = 0
+        self._start_time = self._last_when = None
+        self._stop_after_run = False
+        self.counter = 0
         _running.add(self)
-
-        def arm() -> None:
-            if self._generation != generation:
-                return
-            self._start_time = self._last_when = loop.time()
-            _timers_for(loop).add(self._start_time + self.period / 1000, self, generation)
-
-        if execution.running_loop() is loop:
-            arm()
+        self._set_running(True)
+        if execution.running_loop() is loop or not loop.is_running():
+            self._arm(loop, generation)
         else:
-            loop.call_soon_threadsafe(arm)
+            loop.call_soon_threadsafe(self._arm, loop, generation)
+
+    def _arm(self, loop: asyncio.AbstractEventLoop, generation: int) -> None:
+        if self._generation != generation:
+            return
+        self._start_time = self._last_when = self._origin = loop.time()
+        _timers_for(loop).add(self._origin + self.period / 1000, self, generation)
 
     def stop(self) -> None:
-        """Stop running; ``counter`` keeps the number of runs. Harmless when stopped."""
+        """Stop running; ``counter`` keeps the number of runs. Harmless when stopped.
+
+        A run in progress (an awaited coroutine, a thread) finishes; no new run starts.
+        """
         self._generation += 1
-        self._loop = None
+        loop, self._loop = self._loop, None
+        self._stop_after_run = False
         session = self._session() if self._session is not None else None
         self._session = None
         if session is not None and self in session._periodic and not session.destroyed:
             session._periodic.remove(self)
         _running.discard(self)
+        if loop is not None and not loop.is_closed():
+            timers = _timers.get(loop)
+            if timers is not None:
+                if execution.running_loop() is loop or not loop.is_running():
+                    timers.discard(self)
+                else:
+                    loop.call_soon_threadsafe(timers.discard, self)
         self._set_running(False)
+
+    def _mirror(self, *events: param.parameterized.Event) -> None:
+        self._callback = self.callback
+        self._period = self.period
+        self._count = self.count
+        self._timeout = self.timeout
+        self._log = self.log
 
     # -- watchers -------------------------------------------------------------------------
     def _set_running(self, value: bool) -> None:
@@ -212,7 +281,11 @@ class PeriodicCallback(param.Parameterized):
         if self._updating:
             return
         if event.new and self._loop is None:
-            self.start()
+            try:
+                self.start()
+            except Exception:
+                self._set_running(False)  # it did not start: say so
+                raise
         elif not event.new and self._loop is not None:
             self.stop()
 
@@ -224,16 +297,34 @@ class PeriodicCallback(param.Parameterized):
         generation = self._generation
 
         def rearm() -> None:
-            if self._generation == generation:
-                when = max(self._last_when + self.period / 1000, loop.time())
-                _timers_for(loop).add(when, self, generation)
+            if self._generation != generation:
+                return
+            if self._last_when is None:  # changed before the first arming ran
+                self._start_time = self._last_when = loop.time()
+            self._stop_after_run = False  # the next tick re-checks count and timeout
+            self._origin = self._last_when
+            when = max(self._origin + self.period / 1000, loop.time())
+            _timers_for(loop).add(when, self, generation)
 
-        if execution.running_loop() is loop:
+        if execution.running_loop() is loop or not loop.is_running():
             rearm()
         else:
             loop.call_soon_threadsafe(rearm)
 
     # -- running ------------------------------------------------------------------------------
+    def _past_timeout(self, t: float) -> bool:
+        timeout = self._timeout
+        start = self._start_time
+        # 1 ms of tolerance for float rounding of the grid and timer batching.
+        return timeout is not None and start is not None and (t - start) * 1000 > timeout + 1
+
+    def _stop_or_defer(self) -> None:
+        """Stop now, or after the run in progress when there is one."""
+        if self._in_flight is None:
+            self.stop()
+        else:
+            self._stop_after_run = True
+
     def _tick(self, when: float) -> None:
         loop = self._loop
         if loop is None:
@@ -243,47 +334,60 @@ class PeriodicCallback(param.Parameterized):
             self.stop()
             return
         now = loop.time()
-        timeout = self.timeout
-        if timeout is not None and (now - self._start_time) * 1000 > timeout + 1:
-            self.stop()
+        count = self._count
+        if self._past_timeout(now) or (
+            count is not None and get_value(self, "counter") >= count
+        ):
+            self._stop_or_defer()
             return
-        period = self.period / 1000
         generation = self._generation
         self._last_when = when
-        if not self._in_flight:
-            self._run(session)
-        if self._generation != generation or self._loop is None:
+        try:
+            if self._in_flight is None:
+                self._run(session)
+        finally:
+            if self._generation == generation and self._loop is loop:
+                self._schedule_after(loop, when, now, generation)
+
+    def _schedule_after(self, loop: asyncio.AbstractEventLoop, when: float, now: float,
+                        generation: int) -> None:
+        count = self._count
+        if count is not None and get_value(self, "counter") >= count:
+            self._stop_or_defer()
             return
-        if self.count is not None and self.counter >= self.count and not self._in_flight:
-            self.stop()
-            return
-        steps = max(1, int((now - when) // period) + 1)
-        nxt = when + steps * period
-        if timeout is not None and (nxt - self._start_time) * 1000 > timeout + 1:
-            if not self._in_flight:
-                self.stop()
+        period_ms = self._period
+        # Missed grid points (a stalled loop) coalesce: the next run is the next one
+        # after now, on the grid of this callback. Counting whole periods from the
+        # origin in integer milliseconds keeps the grid free of float drift.
+        index = round((when - self._origin) * 1000 / period_ms)
+        steps = max(1, int((now - when) * 1000 // period_ms) + 1)
+        nxt = self._origin + (index + steps) * period_ms / 1000
+        if self._past_timeout(nxt):
+            self._stop_or_defer()
             return
         _timers_for(loop).add(nxt, self, generation)
 
     def _run(self, session: Session | None) -> None:
-        self.counter += 1
-        if self.log and log.isEnabledFor(logging.DEBUG):
-            log.debug("PeriodicCallback %s run %d", execution.describe(self.callback), self.counter)
-        callback = self.callback
+        counter = get_value(self, "counter") + 1
+        set_value(self, "counter", counter)
+        callback = self._callback
+        if self._log and log.isEnabledFor(logging.DEBUG):
+            log.debug("PeriodicCallback %s run %d", execution.describe(callback), counter)
         assert callback is not None
+        token = object()
         execution.busy_enter(session)
         if execution.thread_pool() is not None and not inspect.iscoroutinefunction(callback):
-            self._in_flight = True
+            self._in_flight = token
             try:
                 future = execution.submit(callback, session=session, what=self._what())
             except RuntimeError as exc:
-                self._in_flight = False
+                self._in_flight = None
                 execution.busy_exit(session)
                 execution.handle_exception(exc, self._what(), session)
                 return
-            future.add_done_callback(lambda _f: self._finished(session))
+            future.add_done_callback(lambda _f: self._finished(session, token))
             return
-        token = _current.set(session)
+        context = _current.set(session)
         try:
             result = callback()
         except Exception as exc:
@@ -291,26 +395,21 @@ class PeriodicCallback(param.Parameterized):
             execution.handle_exception(exc, self._what(), session)
             return
         finally:
-            _current.reset(token)
-        if inspect.isawaitable(result):
-            self._in_flight = True
+            _current.reset(context)
+        if result is not None and inspect.isawaitable(result):
+            self._in_flight = token
             task = execution.spawn(result, session=session, what=self._what())
             if task is not None:
-                task.add_done_callback(lambda _t: self._finished(session))
+                task.add_done_callback(lambda _t: self._finished(session, token))
                 return
-            self._in_flight = False
+            self._in_flight = None
         execution.busy_exit(session)
 
-    def _finished(self, session: Session | None) -> None:
-        self._in_flight = False
+    def _finished(self, session: Session | None, token: object) -> None:
+        if self._in_flight is token:
+            self._in_flight = None
         execution.busy_exit(session)
-        if self._loop is None:
-            return
-        if self.count is not None and self.counter >= self.count:
-            self.stop()
-        elif self.timeout is not None and self._loop is not None and (
-            (self._loop.time() - self._start_time) * 1000 > self.timeout
-        ):
+        if self._loop is not None and self._in_flight is None and self._stop_after_run:
             self.stop()
 
     def _what(self) -> str:

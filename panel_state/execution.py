@@ -18,7 +18,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, Literal
 
-from ._params import set_readonly
+from ._params import get_value, set_readonly
 from .config import config
 from .session import Session, _current, current_session
 
@@ -36,7 +36,7 @@ _pool_lock = threading.Lock()
 def thread_pool() -> concurrent.futures.ThreadPoolExecutor | None:
     """Return the shared thread pool, creating it when ``config.nthreads`` is set."""
     global _pool, _pool_size
-    n = config.nthreads
+    n = get_value(config, "nthreads")  # every periodic tick asks; skip the descriptor
     if n is None:
         return None
     with _pool_lock:
@@ -157,16 +157,25 @@ _process_busy = 0
 _busy_lock = threading.Lock()
 
 
-def _process_target() -> Any:
-    from .state import state
+_state: Any = None
 
-    return state
+
+def _process_target() -> Any:
+    # Imported on first use (state imports this module); cached because busy
+    # accounting runs on every periodic tick and an import statement costs ~1 µs.
+    global _state
+    if _state is None:
+        from .state import state
+
+        _state = state
+    return _state
 
 
 def busy_enter(session: Session | None) -> None:
     """Count one more busy callback for ``session`` (outside a session: for ``state``)."""
     global _process_busy
-    owner = session if session is not None else _process_target()
+    target = _state if _state is not None else _process_target()
+    owner = session if session is not None else target
     with _busy_lock:
         first_process = _process_busy == 0
         _process_busy += 1
@@ -175,13 +184,14 @@ def busy_enter(session: Session | None) -> None:
     if first_owner:
         set_readonly(owner, "busy", True)
     if first_process:
-        set_readonly(_process_target(), "process_busy", True)
+        set_readonly(target, "process_busy", True)
 
 
 def busy_exit(session: Session | None) -> None:
     """Count one busy callback of ``session`` (or of ``state``) as finished."""
     global _process_busy
-    owner = session if session is not None else _process_target()
+    target = _state if _state is not None else _process_target()
+    owner = session if session is not None else target
     with _busy_lock:
         if not owner._busy_count:
             return
@@ -192,7 +202,7 @@ def busy_exit(session: Session | None) -> None:
     if last_owner:
         set_readonly(owner, "busy", False)
     if last_process:
-        set_readonly(_process_target(), "process_busy", False)
+        set_readonly(target, "process_busy", False)
 
 
 def busy_reset(session: Session) -> None:

@@ -69,6 +69,16 @@ _PERIOD_RE = re.compile(
 )
 
 
+def _seconds(seconds: float, period: object) -> dt.timedelta:
+    try:
+        return dt.timedelta(seconds=seconds)
+    except OverflowError:
+        raise ValueError(
+            f"schedule_task period {period!r} is too large: the longest period a timedelta "
+            "holds is about 2.7 million years."
+        ) from None
+
+
 def parse_period(period: str | dt.timedelta | float | int) -> dt.timedelta:
     """Turn a task period into a positive timedelta.
 
@@ -97,7 +107,7 @@ def parse_period(period: str | dt.timedelta | float | int) -> dt.timedelta:
     elif isinstance(period, (int, float)):
         if not math.isfinite(period):
             raise ValueError(f"schedule_task period must be finite, got {period!r}.")
-        delta = dt.timedelta(seconds=period)
+        delta = _seconds(period, period)
     elif isinstance(period, str):
         match = _PERIOD_RE.fullmatch(period.strip())
         if not period.strip() or match is None or not any(match.groupdict().values()):
@@ -106,7 +116,7 @@ def parse_period(period: str | dt.timedelta | float | int) -> dt.timedelta:
                 "w, d, h, m, s, such as '1s', '5m', '1h30m', '2d' or '1w'."
             )
         seconds = sum(float(v) * _UNITS[k] for k, v in match.groupdict().items() if v)
-        delta = dt.timedelta(seconds=seconds)
+        delta = _seconds(seconds, period)
     else:
         raise TypeError(
             f"schedule_task period must be a string, timedelta or seconds, got "
@@ -192,33 +202,45 @@ class FromIterator:
             value = self._pull()
             if value is None:
                 return now if missed else None
+            if previous is not None and value <= previous:
+                continue  # already covered by the run that just happened
             if value > now:
                 if missed:
                     self._peeked = value
                     return now
                 return value
-            if previous is not None and value <= previous:
-                continue  # already covered by the run that just happened
             missed = True
 
 
 class FromCallable:
-    """Asks ``at(naive_utc_now)`` for each next run; it returns a UTC datetime or None."""
+    """Asks ``at(naive_utc_now)`` for each next run; it returns a UTC datetime or None.
+
+    A past result means "run now"; a result not after the previous run raises
+    ValueError (the task logs it and its schedule ends) instead of running in a
+    tight loop.
+    """
 
     def __init__(self, at: Callable[[dt.datetime], dt.datetime | None]) -> None:
         self._at = at
 
     def next_run(self, now: dt.datetime, previous: dt.datetime | None) -> dt.datetime | None:
-        value = self._at(now.astimezone(UTC).replace(tzinfo=None))
-        if value is None:
+        # A timer may fire a hair before the time it was set for; asking from the
+        # previous run's time keeps "the next time after now" from repeating it.
+        asked = now if previous is None else max(now, previous)
+        result = self._at(asked.astimezone(UTC).replace(tzinfo=None))
+        if result is None:
             return None
-        if not isinstance(value, dt.datetime):
+        if not isinstance(result, dt.datetime):
             raise TypeError(
-                f"A callable at= must return a datetime or None, got {type(value).__name__}."
+                f"A callable at= must return a datetime or None, got {type(result).__name__}."
             )
-        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value
+        value = result.replace(tzinfo=UTC) if result.tzinfo is None else result
         if previous is not None and value <= previous:
-            value = now if now > previous else previous + dt.timedelta(microseconds=1)
+            shown = previous.astimezone(UTC).replace(tzinfo=None)
+            raise ValueError(
+                f"The at= callable returned {result}, which is not after the previous run at "
+                f"{shown} (UTC); return a later UTC time, or None to end the schedule."
+            )
         return max(value, now)
 
 
@@ -236,6 +258,8 @@ class Cron:
         self.start = start
 
     def next_run(self, now: dt.datetime, previous: dt.datetime | None) -> dt.datetime | None:
+        if previous is not None and previous > now:
+            now = previous  # the timer fired early: never repeat the run that just happened
         base = now if self.start is None or self.start < now else self.start
         base = base.astimezone(self.tz)
         if previous is None and self.start is not None and self.start >= now:
@@ -276,6 +300,12 @@ def make_trigger(
     if isinstance(at, dt.datetime):
         start = as_aware(at, local)
         return Once(start) if delta is None else Every(delta, start)
+    if isinstance(at, (str, bytes)):
+        raise TypeError(
+            f"schedule_task at= must be a datetime, an iterator of datetimes or a callable, "
+            f"got {type(at).__name__} {at!r}; parse it first, e.g. with "
+            "datetime.fromisoformat()."
+        )
     if callable(at):
         return FromCallable(at)
     if isinstance(at, Iterator) or hasattr(at, "__next__"):

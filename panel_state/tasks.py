@@ -242,7 +242,8 @@ def schedule_task(
         raise TypeError(f"schedule_task needs a callable, got {type(callback).__name__}.")
     existing = scheduled_tasks().get(name)
     if existing is not None:
-        if existing.callback is not callback:
+        # ``==``, not ``is``: ``obj.method`` makes a new bound method on every access.
+        if existing.callback is not callback and existing.callback != callback:
             log.warning(
                 "A different task is already scheduled under the name %r; the new one is "
                 "ignored. Cancel the old one first with pn.state.cancel_task(%r).", name, name,
@@ -269,8 +270,8 @@ def schedule_task(
         )
     task = Task(name, callback, trigger, threaded)
     _tasks[name] = task
-    if execution.running_loop() is loop:
-        task._arm(loop)
+    if execution.running_loop() is loop or not loop.is_running():
+        task._arm(loop)  # next_run is known at once
     else:
         loop.call_soon_threadsafe(task._arm, loop, context=contextvars.Context())
     return task

@@ -24,6 +24,7 @@ import asyncio
 import datetime as dt
 import selectors
 import time
+from asyncio.base_events import MAXIMUM_SELECT_TIMEOUT  # type: ignore[attr-defined]
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -78,7 +79,13 @@ class _AutoJumpSelector(selectors.BaseSelector):
             return self._real.select(0.01 if timeout is None else min(timeout, 0.01))
         if timeout is None:
             return self._real.select(0.01)
-        self._loop._virtual_now += timeout
+        loop = self._loop
+        scheduled: list[asyncio.TimerHandle] = loop._scheduled  # type: ignore[attr-defined]
+        if scheduled and timeout < MAXIMUM_SELECT_TIMEOUT:
+            # Land exactly on the next timer's deadline (no float drift from adding).
+            loop._virtual_now = max(loop._virtual_now, scheduled[0].when())
+        else:
+            loop._virtual_now += timeout
         return []
 
 
@@ -88,6 +95,10 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):
     def __init__(self) -> None:
         self._virtual_now = 0.0
         super().__init__(selector=_AutoJumpSelector(self))
+        # asyncio runs a timer when its deadline is before now + resolution. The
+        # monotonic clock's 1 ns vanishes in float rounding once virtual time passes
+        # 2**24 s (about 28 weeks), and a timer due exactly now would never run.
+        self._clock_resolution = 1e-6
 
     def time(self) -> float:
         return self._virtual_now
@@ -97,7 +108,8 @@ class VirtualClock:
     """Virtual calendar time and a virtual-time loop for periodic callbacks and tasks.
 
     Use :func:`virtual_clock` to install one. ``now()`` starts at ``start`` and moves
-    only when the loop runs (:meth:`advance`, :meth:`run`).
+    only when the loop runs (:meth:`advance`, :meth:`run`) or when :meth:`stall`
+    simulates a blocked loop. Timers fire exactly at their deadlines.
 
     Parameters
     ----------
@@ -137,6 +149,18 @@ class VirtualClock:
             raise ValueError(f"VirtualClock.advance needs a non-negative amount, got {total}.")
         self.loop.run_until_complete(asyncio.sleep(total))
 
+    def stall(self, seconds: float = 0, *, minutes: float = 0, hours: float = 0,
+              days: float = 0, weeks: float = 0) -> None:
+        """Move virtual time on without running anything, as a blocked loop would.
+
+        Timers that came due meanwhile fire late, at the next :meth:`advance`; use it
+        to test how missed runs coalesce.
+        """
+        total = seconds + 60 * minutes + 3600 * hours + 86400 * days + 604800 * weeks
+        if total < 0:
+            raise ValueError(f"VirtualClock.stall needs a non-negative amount, got {total}.")
+        self.loop._virtual_now += total
+
     def run(self, coro: Coroutine[Any, Any, T]) -> T:
         """Run ``coro`` to completion on the virtual loop and return its result."""
         return self.loop.run_until_complete(coro)
@@ -159,7 +183,19 @@ def virtual_clock(start: dt.datetime | None = None,
 
     Inside, ``schedule_task`` and ``PeriodicCallback`` run on virtual time: advance it
     with ``clock.advance(...)``. Sessions created inside live on the virtual loop.
+    Periodic callbacks and tasks still running at the end are stopped.
+
+    Raises
+    ------
+    RuntimeError
+        Inside a running event loop (an ``async def`` test): the clock runs its own
+        loop, so use it from a plain ``def`` test.
     """
+    if execution.running_loop() is not None:
+        raise RuntimeError(
+            "virtual_clock() cannot be used inside a running event loop: it drives its own "
+            "loop. Use it from a plain (non-async) test function."
+        )
     clock = VirtualClock(start, tz)
     previous_clock = scheduling.set_clock(clock)
     previous_loop = execution.default_loop()
