@@ -6,24 +6,44 @@ Write ``import panel_state as pn`` and use ``pn.state``, ``pn.Location``,
 
 from __future__ import annotations
 
+from typing import Any
+
 import param as _param
 from param import bind, depends
 
 from . import execution as _execution
+from . import pane, widgets
 from .callbacks import PeriodicCallback
 from .config import config
+from .layout import Column, Row
 from .links import Link, link
+from .location import Location
+from .pane import panel
 from .session import Session
 from .state import state
 from .viewable import Viewable
+
+
+def __getattr__(name: str) -> Any:
+    # The server (tornado's HTTP stack) is imported on first use of ``pn.serve``:
+    # it is about half of the import time and tests and --setup scripts rarely need it.
+    if name == "serve":
+        from .server import serve
+
+        return serve
+    raise AttributeError(f"module 'panel_state' has no attribute {name!r}")
+
 
 _param.parameterized.async_executor = _execution.async_executor
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Column",
     "Link",
+    "Location",
     "PeriodicCallback",
+    "Row",
     "Session",
     "Viewable",
     "__version__",
@@ -31,5 +51,9 @@ __all__ = [
     "config",
     "depends",
     "link",
+    "pane",
+    "panel",
+    "serve",
     "state",
+    "widgets",
 ]

@@ -156,6 +156,8 @@ class Session(param.Parameterized):
         self.title: str | None = None
         self.cache: dict[str, Any] = {}
         self._location: Location | None = None
+        #: Called with the Location when it is first built (the server listens to it).
+        self._location_hooks: list[Callable[[Location], Any]] = []
         self._busy_count = 0
         self._onload: list[tuple[Callable[[], Any], bool]] = []
         self._periodic: list[PeriodicCallback] = []
@@ -186,6 +188,8 @@ class Session(param.Parameterized):
             from .location import Location
 
             self._location = Location.from_request(self.protocol, self.host, self.uri)
+            for hook in self._location_hooks:
+                hook(self._location)
         return self._location
 
     @property

@@ -30,11 +30,13 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from . import execution, scheduling
+from .server.testclient import ProtocolClient
 from .session import Session
 
 T = TypeVar("T")
 
 __all__ = [
+    "ProtocolClient",
     "VirtualClock",
     "VirtualEventLoop",
     "load",
@@ -101,6 +103,7 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):
         self._clock_resolution = 1e-6
 
     def time(self) -> float:
+        """The loop's virtual monotonic time, in seconds since it was made."""
         return self._virtual_now
 
 
@@ -132,6 +135,7 @@ class VirtualClock:
         return (self._start + dt.timedelta(seconds=self.loop.time())).astimezone(scheduling.UTC)
 
     def local_tz(self) -> dt.tzinfo:
+        """The timezone naive datetimes and cron fields are read in (``tz``)."""
         return self.tz
 
     def monotonic(self) -> float:
@@ -166,6 +170,7 @@ class VirtualClock:
         return self.loop.run_until_complete(coro)
 
     def close(self) -> None:
+        """Cancel what is still pending on the virtual loop and close it."""
         loop = self.loop
         pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
         for task in pending:

@@ -1,0 +1,158 @@
+"""``panel-state serve``: the command line. It builds a :class:`Server` and runs it.
+
+``python -m panel_state serve ...`` is the same command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import webbrowser
+from collections.abc import Sequence
+
+from .config import config
+from .server.loader import AppError, discover
+from .server.serving import Server
+
+PROG = "panel-state"
+
+log = logging.getLogger("panel_state.cli")
+
+
+def _positive(name: str, minimum: int = 1) -> type[int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be an integer, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{name} must be at least {minimum}, got {value}")
+        return value
+
+    return parse  # type: ignore[return-value]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (``panel-state --help``, ``panel-state serve --help``)."""
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Serve panel_state apps: Panel-style sessions, URL state, "
+        "periodic callbacks and scheduled tasks on tornado.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    serve = commands.add_parser(
+        "serve", help="serve one or more apps",
+        description="Serve app scripts. Each APP is a .py script (served at /<name>) or a "
+        "folder of scripts; several apps get an index page at /. Each browser tab runs the "
+        "script afresh in its own session; .servable() marks what is shown.",
+        epilog="Environment: PANEL_STATE_SECRET sets the session-token signing secret "
+        "(give every process or host behind one address the same value).")
+    serve.add_argument("apps", nargs="+", metavar="APP", help=".py script or folder of scripts")
+    serve.add_argument("--setup", metavar="SETUP.py", help="script run once per process before "
+                       "serving: schedule_task, on_session_created and global "
+                       "on_session_destroyed go here")
+    serve.add_argument("--port", type=_positive("--port", 0), default=5006,
+                       help="port to listen on (0 picks a free port; default 5006)")
+    serve.add_argument("--address", default="127.0.0.1",
+                       help="address to bind (default 127.0.0.1; 0.0.0.0 for all interfaces)")
+    serve.add_argument("--allow-websocket-origin", action="append", default=[],
+                       metavar="HOST[:PORT]", help="also accept websockets from pages served "
+                       "at this origin (repeatable; '*' for any); same origin is always allowed")
+    serve.add_argument("--num-procs", type=_positive("--num-procs"), default=1, metavar="N",
+                       help="fork N processes sharing the port (default 1)")
+    serve.add_argument("--num-threads", type=_positive("--num-threads", 0), default=None,
+                       metavar="N", help="size of the thread pool for threaded callbacks "
+                       "(sets pn.config.nthreads; 0 means Python's default)")
+    serve.add_argument("--unused-session-lifetime", type=_positive("--unused-session-lifetime", 0),
+                       default=None, metavar="MS", help="milliseconds a session is kept after "
+                       f"its tab is gone (default {config.unused_session_lifetime})")
+    serve.add_argument("--check-unused-sessions", type=_positive("--check-unused-sessions", 10),
+                       default=None, metavar="MS", help="milliseconds between checks for "
+                       f"unused sessions (default {config.check_unused_sessions})")
+    serve.add_argument("--show", action="store_true", help="open the app in a web browser")
+    serve.add_argument("--log-level", default="info",
+                       choices=["debug", "info", "warning", "error"], help="default info")
+    return parser
+
+
+def _error(message: str) -> int:
+    print(f"{PROG} serve: error: {message}", file=sys.stderr)
+    return 1
+
+
+def _fork(n: int) -> int | None:
+    """Fork ``n`` children; returns the child's index in a child, None in the parent
+    (after every child has exited)."""
+    children: list[int] = []
+    for index in range(n):
+        pid = os.fork()
+        if pid == 0:
+            return index
+        children.append(pid)
+
+    def forward(sig: int, _frame: object) -> None:
+        for pid in children:
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                pass
+
+    signal.signal(signal.SIGINT, forward)
+    signal.signal(signal.SIGTERM, forward)
+    failed = 0
+    for pid in children:
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            failed += 1
+    raise SystemExit(1 if failed else 0)
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    """Run ``serve`` with parsed ``args``; returns the exit code."""
+    logging.basicConfig(level=args.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.setup is not None and not os.path.isfile(args.setup):
+        return _error(f"setup script {args.setup!r} does not exist.")
+    try:
+        apps = discover(args.apps)
+    except AppError as exc:
+        return _error(str(exc))
+    if args.num_threads is not None:
+        config.nthreads = args.num_threads
+    if args.unused_session_lifetime is not None:
+        config.unused_session_lifetime = args.unused_session_lifetime
+    if args.check_unused_sessions is not None:
+        config.check_unused_sessions = args.check_unused_sessions
+    try:
+        server = Server(apps, port=args.port, address=args.address,
+                        allow_websocket_origin=args.allow_websocket_origin, setup=args.setup)
+        server.bind()
+    except (OSError, ValueError) as exc:
+        return _error(f"cannot listen on {args.address}:{args.port}: {exc}.")
+    if args.num_procs > 1:
+        _fork(args.num_procs)
+
+    def ready() -> None:
+        for route in sorted(apps):
+            log.info("App %s at %s", route, server.url.rstrip("/") + route)
+        if args.show:
+            webbrowser.open(server.url)
+
+    try:
+        server.start(install_signal_handlers=True, on_ready=ready)
+    except AppError as exc:
+        return _error(str(exc))
+    except Exception as exc:
+        if args.setup is None:
+            raise
+        return _error(f"setup script {args.setup!r} raised {type(exc).__name__}: {exc}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``panel-state``; returns the process exit code."""
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        return serve_command(args)
+    return 2  # pragma: no cover - argparse requires a command

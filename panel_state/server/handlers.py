@@ -1,0 +1,97 @@
+"""HTTP handlers: the page shell of each app and the index of several.
+
+A GET of an app path returns a small HTML page -- title, the client's stylesheet and
+ES module from ``/_ps/static/`` (served from the package only), and a signed token.
+No session exists until the page's websocket presents that token.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from typing import TYPE_CHECKING
+
+from tornado.web import RequestHandler
+
+if TYPE_CHECKING:
+    from .application import ServerContext
+
+WS_PATH = "/_ps/ws"
+STATIC_PREFIX = "/_ps/static/"
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="{css}">
+<script type="module" src="{js}"></script>
+</head>
+<body>
+<div id="ps-root" data-token="{token}" data-ws="{ws}">
+<div class="ps-spinner" role="status" aria-label="Loading"></div>
+</div>
+</body>
+</html>
+"""
+
+_INDEX = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<link rel="stylesheet" href="{css}">
+</head>
+<body>
+<main class="ps-index"><h1>{title}</h1><ul>{items}</ul></main>
+</body>
+</html>
+"""
+
+
+class _Base(RequestHandler):
+    def initialize(self, context: ServerContext, route: str = "/") -> None:
+        self.context = context
+        self.route = route
+
+    def set_default_headers(self) -> None:
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+    def asset(self, name: str) -> str:
+        """The versioned URL of a client asset (computed once per server)."""
+        urls = self.context.static_urls
+        url = urls.get(name)
+        if url is None:
+            url = urls[name] = self.static_url(name)
+        return url
+
+
+class PageHandler(_Base):
+    """``GET /<app>``: the HTML shell with a fresh session token."""
+
+    def get(self) -> None:
+        request = self.request
+        token = self.context.issue_token(
+            app=self.route, protocol=request.protocol, host=request.host,
+            uri=request.uri or self.route, headers=dict(request.headers), now=time.time())
+        title = self.context.title_for(self.route)
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.finish(_PAGE.format(
+            title=html.escape(title), css=self.asset("client.css"), js=self.asset("client.js"),
+            token=html.escape(token), ws=WS_PATH))
+
+
+class IndexHandler(_Base):
+    """``GET /`` with several apps: a list of links."""
+
+    def get(self) -> None:
+        items = "".join(
+            f'<li><a href="{html.escape(route)}">{html.escape(self.context.title_for(route))}'
+            "</a></li>"
+            for route in sorted(self.context.apps))
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.finish(_INDEX.format(title="panel_state apps", items=items,
+                                  css=self.asset("client.css")))

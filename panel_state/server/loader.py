@@ -1,0 +1,218 @@
+"""Apps: what a route shows, run afresh for every session.
+
+An app is a ``.py`` script (executed in a fresh module per session, where
+``.servable()`` marks what is shown), a function returning something displayable, or
+a Viewable shared by every session. :func:`discover` turns CLI arguments (files and
+folders) into routes; :func:`run_setup` runs a ``--setup`` script once per process.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+import types
+from collections.abc import Callable, Iterable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from ..session import Session
+from ..tasks import APP_MODULE_PREFIX
+from ..viewable import Viewable
+
+__all__ = ["APP_MODULE_PREFIX", "App", "AppError", "discover", "make_app", "run_setup"]
+
+_module_ids = itertools.count(1)
+
+
+class AppError(ValueError):
+    """An app or setup script that cannot be served (missing, unreadable, bad syntax)."""
+
+
+def _compile(path: Path, role: str) -> types.CodeType:
+    if not path.exists():
+        raise AppError(f"{role} {str(path)!r} does not exist.")
+    if path.is_dir() or path.suffix != ".py":
+        raise AppError(f"{role} {str(path)!r} must be a .py file.")
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AppError(f"{role} {str(path)!r} cannot be read: {exc}.") from None
+    try:
+        return compile(source, str(path), "exec")
+    except SyntaxError as exc:
+        raise AppError(
+            f"{role} {str(path)!r} has a syntax error at line {exc.lineno}: {exc.msg}.") from None
+
+
+def as_viewable(obj: Any) -> Viewable:
+    """Turn what an app function returned into something the client can show."""
+    if isinstance(obj, Viewable):
+        return obj
+    from ..pane import panel
+
+    return panel(obj)
+
+
+class App:
+    """One route's app. Subclasses implement :meth:`_execute`."""
+
+    title: str | None = None
+
+    def run(self, session: Session) -> list[Viewable]:
+        """Run the app for ``session`` (active) and return the roots to show.
+
+        Exceptions from the app propagate to the caller.
+        """
+        with session.activate():
+            result = self._execute(session)
+            if not session.roots and result is not None:
+                session.add_root(as_viewable(result))
+        return list(session.roots)
+
+    def _execute(self, session: Session) -> Any:
+        raise NotImplementedError
+
+
+def _forget_module(name: str, _session: Session) -> None:
+    sys.modules.pop(name, None)
+
+
+class ScriptApp(App):
+    """A ``.py`` script compiled once and executed in a fresh module per session."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path).resolve()
+        self.code = _compile(self.path, "App script")
+        self.title = None
+
+    def _execute(self, session: Session) -> Any:
+        name = f"{APP_MODULE_PREFIX}{next(_module_ids)}"
+        module = types.ModuleType(name)
+        module.__file__ = str(self.path)
+        # Registered for the session's lifetime so that pickling, dataclasses and
+        # ``inspect`` find the module; removed when the session is destroyed.
+        sys.modules[name] = module
+        session._internal_destroy.append(partial(_forget_module, name))
+        exec(self.code, module.__dict__)
+        return None
+
+    def __repr__(self) -> str:
+        return f"ScriptApp({str(self.path)!r})"
+
+
+class FunctionApp(App):
+    """A function called once per session; what it returns is shown."""
+
+    def __init__(self, fn: Callable[[], Any], title: str | None = None) -> None:
+        self.fn = fn
+        self.title = title
+
+    def _execute(self, session: Session) -> Any:
+        return self.fn()
+
+    def __repr__(self) -> str:
+        return f"FunctionApp({self.fn!r})"
+
+
+class ObjectApp(App):
+    """One object shown by every session (a change in one tab shows in all)."""
+
+    def __init__(self, obj: Viewable, title: str | None = None) -> None:
+        self.obj = obj
+        self.title = title
+
+    def _execute(self, session: Session) -> Any:
+        return self.obj
+
+    def __repr__(self) -> str:
+        return f"ObjectApp({self.obj!r})"
+
+
+def make_app(spec: Any, title: str | None = None) -> App:
+    """Build an :class:`App` from a script path, a function or a viewable.
+
+    Raises
+    ------
+    AppError
+        For a missing or broken script.
+    TypeError
+        For anything else.
+    """
+    if isinstance(spec, App):
+        return spec
+    if isinstance(spec, str | os.PathLike):
+        app: App = ScriptApp(spec)
+        app.title = title
+        return app
+    if isinstance(spec, Viewable):
+        return ObjectApp(spec, title)
+    if callable(spec):
+        return FunctionApp(spec, title)
+    raise TypeError(
+        f"Cannot serve {type(spec).__name__} {spec!r}: pass a viewable, a function returning "
+        "one, a path to a .py script, or a {route: app} dict of those.")
+
+
+def _route_for(path: Path) -> str:
+    return "/" + path.stem
+
+
+def discover(paths: Iterable[str | os.PathLike[str]]) -> dict[str, App]:
+    """Map CLI app arguments (scripts and folders of scripts) to routes.
+
+    Each script is served at ``/<stem>``, as Panel does; ``/`` redirects to a single
+    app or lists several. Files starting with ``_`` in a folder are skipped.
+
+    Raises
+    ------
+    AppError
+        For a missing path, a non-``.py`` file, a folder without scripts, a syntax
+        error, or two apps with the same route.
+    """
+    scripts: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.glob("*.py") if not p.name.startswith("_"))
+            if not found:
+                raise AppError(f"App folder {str(path)!r} contains no .py scripts.")
+            scripts.extend(found)
+        else:
+            scripts.append(path)
+    if not scripts:
+        raise AppError("No app given; pass at least one .py script or folder.")
+    apps: dict[str, App] = {}
+    for script in scripts:
+        route = _route_for(script)
+        if route in apps:
+            raise AppError(
+                f"Two apps would be served at {route!r}: {apps[route]!r} and {str(script)!r}; "
+                "rename one of them.")
+        apps[route] = ScriptApp(script)
+        folder = str(Path(script).resolve().parent)
+        if folder not in sys.path:
+            sys.path.insert(0, folder)
+    return apps
+
+
+def run_setup(setup: str | os.PathLike[str] | Callable[[], Any]) -> None:
+    """Run a ``--setup`` script (or function) once, in this process.
+
+    The script runs in a module named ``panel_state_setup``, so ``if __name__ ==
+    '__main__'`` blocks do not run and its functions may be scheduled as tasks.
+    Exceptions propagate.
+    """
+    if callable(setup):
+        setup()
+        return
+    path = Path(setup).resolve()
+    code = _compile(path, "Setup script")
+    module = types.ModuleType("panel_state_setup")
+    module.__file__ = str(path)
+    sys.modules[module.__name__] = module
+    folder = str(path.parent)
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    exec(code, module.__dict__)

@@ -1,0 +1,123 @@
+"""Apps and setup scripts: discovery, per-session execution, clear errors."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+
+import pytest
+
+import panel_state as pn
+from panel_state.server.loader import (
+    APP_MODULE_PREFIX,
+    AppError,
+    ScriptApp,
+    discover,
+    make_app,
+    run_setup,
+)
+from panel_state.session import Session
+
+
+def write(path, source: str = "import panel_state as pn\npn.pane.Str('x').servable()\n"):
+    path.write_text(textwrap.dedent(source))
+    return path
+
+
+def test_loader_prefix_is_the_one_tasks_refuse():
+    from panel_state import tasks
+
+    assert APP_MODULE_PREFIX == tasks.APP_MODULE_PREFIX == "panel_state_app_"
+
+
+def test_discover_maps_scripts_and_folders_to_routes(tmp_path):
+    write(tmp_path / "solo.py")
+    folder = tmp_path / "apps"
+    folder.mkdir()
+    write(folder / "a.py")
+    write(folder / "b.py")
+    write(folder / "_helper.py")
+    apps = discover([tmp_path / "solo.py", folder])
+    assert sorted(apps) == ["/a", "/b", "/solo"]
+    assert all(isinstance(app, ScriptApp) for app in apps.values())
+
+
+@pytest.mark.parametrize(("setup", "match"), [
+    (lambda p: [p / "missing.py"], r"App script '.*missing.py' does not exist\."),
+    (lambda p: [write(p / "notes.txt", "hi")], r"must be a \.py file"),
+    (lambda p: [write(p / "bad.py", "def (:\n")], r"bad.py' has a syntax error at line 1"),
+    (lambda p: [(p / "empty").mkdir() or p / "empty"], r"contains no \.py scripts"),
+    (lambda p: [write(p / "x.py"), (p / "d").mkdir() or write(p / "d" / "x.py")],
+     r"Two apps would be served at '/x'"),
+    (lambda p: [], "No app given"),
+])
+def test_discover_reports_unservable_apps_in_one_line(tmp_path, setup, match):
+    with pytest.raises(AppError, match=match) as info:
+        discover(setup(tmp_path))
+    assert "\n" not in str(info.value)
+
+
+def test_script_app_runs_in_a_fresh_module_per_session(tmp_path):
+    app = make_app(str(write(tmp_path / "app.py", """
+        import panel_state as pn
+        widget = pn.widgets.TextInput(name=__name__)
+        widget.servable(title="T")
+    """)))
+    roots = []
+    for _ in range(2):
+        session = Session("http://localhost/app")
+        (root,) = app.run(session)
+        assert root.name.startswith(APP_MODULE_PREFIX) and root.name in sys.modules
+        assert session.title == "T"
+        roots.append(root)
+        session.destroy()
+        assert root.name not in sys.modules
+    assert roots[0] is not roots[1] and roots[0].name != roots[1].name
+
+
+def test_script_app_task_callback_is_refused_naming_setup(tmp_path):
+    app = make_app(str(write(tmp_path / "app.py", """
+        import panel_state as pn
+        def job():
+            pass
+        pn.state.schedule_task("job", job, period="1s")
+    """)))
+    session = Session("http://localhost/app")
+    with pytest.raises(RuntimeError, match=r"served app script.*--setup"):
+        app.run(session)
+    session.destroy()
+    assert pn.state.tasks == {}
+
+
+def test_function_app_result_becomes_the_root():
+    session = Session("http://localhost/app")
+    (root,) = make_app(lambda: "some *markdown*").run(session)
+    assert root._kind == "Markdown"
+    session.destroy()
+
+
+def test_setup_script_runs_in_its_own_module_and_may_schedule_tasks(tmp_path):
+    setup = write(tmp_path / "setup.py", """
+        import panel_state as pn
+        assert __name__ == "panel_state_setup"
+        def job():
+            pass
+        TASK = pn.state.schedule_task("job", job, at=None, period="1h")
+        if __name__ == "__main__":
+            raise SystemExit("must not run")
+    """)
+    import asyncio
+
+    async def go():
+        run_setup(str(setup))
+        assert "job" in pn.state.tasks
+        pn.state.cancel_task("job")
+
+    asyncio.run(go())
+
+
+def test_setup_script_missing_or_broken_is_an_app_error(tmp_path):
+    with pytest.raises(AppError, match=r"Setup script '.*nope.py' does not exist"):
+        run_setup(str(tmp_path / "nope.py"))
+    with pytest.raises(AppError, match="syntax error"):
+        run_setup(str(write(tmp_path / "s.py", "x = (\n")))
