@@ -465,6 +465,16 @@ class Location(param.Parameterized):
             raise TypeError(f"Location.sync on_error must be callable or None, got "
                             f"{type(on_error).__name__} {on_error!r}.")
         mapping = self._mapping(parameterized, parameters)
+        for earlier in self._synced:
+            if earlier.obj is not parameterized:
+                continue
+            for pname, qname in mapping.items():
+                clash = [p for p, q in earlier.mapping.items() if q == qname and p != pname]
+                if clash:
+                    raise ValueError(
+                        f"Cannot sync {_label(parameterized)}.{pname} to the query key "
+                        f"{qname!r}: {clash[0]!r} of the same object is already synced to "
+                        f"it. Give each parameter its own key.")
         for pname in mapping:
             try:
                 encode_value(parameterized.param[pname], getattr(parameterized, pname))

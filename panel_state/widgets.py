@@ -47,7 +47,7 @@ BUTTON_TYPES = ["default", "primary", "success", "warning", "danger", "light"]
 class Widget(Viewable):
     """Base class of widgets: a label, ``disabled``, ``visible`` and client events."""
 
-    name = param.String(default="", doc="The label shown with the widget.")
+    name = param.String(default="", constant=False, doc="The label shown with the widget.")
     disabled = param.Boolean(default=False, doc="Whether the user can interact with it.")
     visible = param.Boolean(default=True, doc="Whether the widget is shown.")
 
@@ -417,3 +417,13 @@ class FloatSlider(_Slider):
     value = param.Number(default=0.0, doc="The selected value, within [start, end].")
 
     _kind: ClassVar[str] = "FloatSlider"
+
+
+def _widget_value(obj: Any) -> Any:
+    # pn.bind(fn, widget) and pn.depends(widget) mean "the widget's value", as in Panel.
+    if isinstance(obj, Widget) and "value" in obj.param:
+        return obj.param.value
+    return obj
+
+
+param.parameterized.register_reference_transform(_widget_value)

@@ -759,3 +759,17 @@ def test_location_is_not_a_session_root():
     with session() as s:
         pn.state.location.sync(Params(integer=1), ["integer"])
         assert s.roots == []
+
+
+def test_location_sync_refuses_a_key_already_used_by_another_param_of_the_object():
+    class Filter(param.Parameterized):
+        category = param.String("books")
+        price = param.Integer(20)
+
+    loc = Location()
+    f = Filter()
+    loc.sync(f, ["category"])
+    with pytest.raises(ValueError, match="'category' of the same object is already synced"):
+        loc.sync(f, {"price": "category"})
+    assert loc.query_params == {"category": "books"}
+    loc.sync(f, ["category"])  # the same param again just accumulates

@@ -350,3 +350,17 @@ def test_slider_bounds_changes_are_checked_and_clamp_value():
     slider.param.update(end=30, start=20)
     assert (slider.start, slider.end, slider.value) == (20, 30, 20)
 
+
+
+def test_widget_bound_directly_passes_its_value():
+    toggle = pn.widgets.Toggle()
+    pane = pn.panel(pn.bind(lambda on: f"on={on}", toggle))
+    assert pane.child.object == "on=False"
+    toggle.value = True
+    assert pane.child.object == "on=True"
+
+
+def test_widget_label_can_change():
+    button = pn.widgets.Button(name="Start")
+    button.name = "Stop"
+    assert button._props()["name"] == "Stop"
