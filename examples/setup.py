@@ -50,6 +50,7 @@ def mark_minute():
 
 
 pn.state.schedule_task("refresh-price", refresh_price, period="3s")
+mark_minute()
 pn.state.schedule_task("minute-mark", mark_minute, cron="* * * * *")
 
 

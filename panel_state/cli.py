@@ -115,7 +115,7 @@ def serve_command(args: argparse.Namespace) -> int:
     if args.setup is not None and not os.path.isfile(args.setup):
         return _error(f"setup script {args.setup!r} does not exist.")
     try:
-        apps = discover(args.apps)
+        apps = discover(args.apps, exclude=[args.setup] if args.setup else [])
     except AppError as exc:
         return _error(str(exc))
     if args.num_threads is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import itertools
+import re
 import logging
 import secrets
 import threading
@@ -37,6 +38,9 @@ created_hooks: list[Callable[..., Any]] = []
 destroyed_hooks: list[Callable[..., Any]] = []
 
 PHASES = ("created", "rendered", "loaded", "destroyed")
+
+_COOKIE_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_COOKIE_VALUE = re.compile(r"[!#-+\--:<-\[\]-~]*")
 
 
 def current_session() -> Session | None:
@@ -158,6 +162,9 @@ class Session(param.Parameterized):
         self._location: Location | None = None
         #: Called with the Location when it is first built (the server listens to it).
         self._location_hooks: list[Callable[[Location], Any]] = []
+        #: Commands for the browser (e.g. set a cookie) and who to wake to send them.
+        self._outbox: list[dict[str, Any]] = []
+        self._wake: Callable[[], Any] | None = None
         self._busy_count = 0
         self._onload: list[tuple[Callable[[], Any], bool]] = []
         self._periodic: list[PeriodicCallback] = []
@@ -196,6 +203,43 @@ class Session(param.Parameterized):
     def destroyed(self) -> bool:
         """True once :meth:`destroy` has started."""
         return self._destroying
+
+    def set_cookie(self, name: str, value: str, max_age: int | None = None,
+                   path: str = "/") -> None:
+        """Ask the browser to store a cookie; later page requests send it back.
+
+        The session's own ``cookies`` snapshot does not change: it is the request's.
+
+        Parameters
+        ----------
+        name, value : str
+            The cookie; ``name`` a token, ``value`` cookie-safe text (URL-encode
+            anything else yourself).
+        max_age : int, optional
+            Seconds until it expires; None for a cookie that ends with the browser.
+        path : str
+            The URL path it applies to.
+
+        Raises
+        ------
+        ValueError
+            For a name, value, path or max_age a browser would reject or misread.
+        """
+        if not isinstance(name, str) or not _COOKIE_NAME.fullmatch(name):
+            raise ValueError(f"Cookie name must be a non-empty token (letters, digits, "
+                             f"!#$%&'*+-.^_`|~), got {name!r}.")
+        if not isinstance(value, str) or not _COOKIE_VALUE.fullmatch(value):
+            raise ValueError(f"Cookie value must be printable ASCII without spaces, quotes, "
+                             f"commas, semicolons or backslashes, got {value!r}; "
+                             f"URL-encode it first.")
+        if not isinstance(path, str) or not path.startswith("/") or ";" in path:
+            raise ValueError(f"Cookie path must start with '/' and have no ';', got {path!r}.")
+        if max_age is not None and (isinstance(max_age, bool) or not isinstance(max_age, int)):
+            raise ValueError(f"Cookie max_age must be whole seconds or None, got {max_age!r}.")
+        self._outbox.append({"type": "cookie", "name": name, "value": value,
+                             "max_age": max_age, "path": path})
+        if self._wake is not None:
+            self._wake()
 
     # -- context -------------------------------------------------------------------
     @contextmanager

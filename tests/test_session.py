@@ -91,3 +91,25 @@ def test_session_destroy_cancels_pending_next_tick_callbacks():
         s.destroy()
         clock.advance(0)
         assert seen == []
+
+
+def test_session_set_cookie_queues_a_browser_command():
+    s = Session("http://localhost/app")
+    s.set_cookie("visits", "3", max_age=60)
+    assert s._outbox == [{"type": "cookie", "name": "visits", "value": "3", "max_age": 60,
+                          "path": "/"}]
+    s.destroy()
+
+
+@pytest.mark.parametrize(("kwargs", "match"), [
+    ({"name": "bad name", "value": "1"}, "Cookie name must be a non-empty token"),
+    ({"name": "a", "value": "x;y"}, "Cookie value must be printable ASCII"),
+    ({"name": "a", "value": "1", "path": "app"}, "Cookie path must start with '/'"),
+    ({"name": "a", "value": "1", "max_age": 1.5}, "Cookie max_age must be whole seconds"),
+])
+def test_session_set_cookie_rejects_what_a_browser_would_misread(kwargs, match):
+    s = Session("http://localhost/app")
+    with pytest.raises(ValueError, match=match):
+        s.set_cookie(**kwargs)
+    assert s._outbox == []
+    s.destroy()

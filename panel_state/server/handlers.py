@@ -27,6 +27,7 @@ _PAGE = """<!DOCTYPE html>
 <title>{title}</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="{css}">
+<link rel="icon" href="{icon}" type="image/svg+xml">
 <script type="module" src="{js}"></script>
 </head>
 <body>
@@ -43,6 +44,7 @@ _INDEX = """<!DOCTYPE html>
 <meta charset="utf-8">
 <title>{title}</title>
 <link rel="stylesheet" href="{css}">
+<link rel="icon" href="{icon}" type="image/svg+xml">
 </head>
 <body>
 <main class="ps-index"><h1>{title}</h1><ul>{items}</ul></main>
@@ -81,17 +83,22 @@ class PageHandler(_Base):
         self.set_header("Content-Type", "text/html; charset=UTF-8")
         self.finish(_PAGE.format(
             title=html.escape(title), css=self.asset("client.css"), js=self.asset("client.js"),
+            icon=self.asset("favicon.svg"),
             token=html.escape(token), ws=WS_PATH))
 
 
 class IndexHandler(_Base):
     """``GET /`` with several apps: a list of links."""
 
+    def _description(self, route: str) -> str:
+        text = getattr(self.context.apps[route], "description", "")
+        return f' <span class="ps-index-note">{html.escape(text)}</span>' if text else ""
+
     def get(self) -> None:
         items = "".join(
             f'<li><a href="{html.escape(route)}">{html.escape(self.context.title_for(route))}'
-            "</a></li>"
+            f"</a>{self._description(route)}</li>"
             for route in sorted(self.context.apps))
         self.set_header("Content-Type", "text/html; charset=UTF-8")
         self.finish(_INDEX.format(title="panel_state apps", items=items,
-                                  css=self.asset("client.css")))
+                                  css=self.asset("client.css"), icon=self.asset("favicon.svg")))

@@ -8,6 +8,7 @@ folders) into routes; :func:`run_setup` runs a ``--setup`` script once per proce
 
 from __future__ import annotations
 
+import ast
 import itertools
 import os
 import sys
@@ -86,6 +87,9 @@ class ScriptApp(App):
         self.path = Path(path).resolve()
         self.code = _compile(self.path, "App script")
         self.title = None
+        doc = ast.get_docstring(ast.parse(self.path.read_text(encoding="utf-8")))
+        #: The first line of the script's docstring, shown on the index page.
+        self.description = doc.strip().splitlines()[0].replace("``", "") if doc else ""
 
     def _execute(self, session: Session) -> Any:
         name = f"{APP_MODULE_PREFIX}{next(_module_ids)}"
@@ -159,11 +163,13 @@ def _route_for(path: Path) -> str:
     return "/" + path.stem
 
 
-def discover(paths: Iterable[str | os.PathLike[str]]) -> dict[str, App]:
+def discover(paths: Iterable[str | os.PathLike[str]],
+             exclude: Iterable[str | os.PathLike[str]] = ()) -> dict[str, App]:
     """Map CLI app arguments (scripts and folders of scripts) to routes.
 
     Each script is served at ``/<stem>``, as Panel does; ``/`` redirects to a single
-    app or lists several. Files starting with ``_`` in a folder are skipped.
+    app or lists several. Files starting with ``_`` in a folder are skipped, and so
+    are the ``exclude`` paths (the ``--setup`` script living next to the apps).
 
     Raises
     ------
@@ -171,11 +177,13 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> dict[str, App]:
         For a missing path, a non-``.py`` file, a folder without scripts, a syntax
         error, or two apps with the same route.
     """
+    skip = {Path(p).resolve() for p in exclude}
     scripts: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.glob("*.py") if not p.name.startswith("_"))
+            found = sorted(p for p in path.glob("*.py")
+                           if not p.name.startswith("_") and p.resolve() not in skip)
             if not found:
                 raise AppError(f"App folder {str(path)!r} contains no .py scripts.")
             scripts.extend(found)

@@ -21,6 +21,7 @@ Server -> client
                                     new children, ``{ref}`` stubs for kept ones),
                                     ``{ref, emit}`` (a component message, e.g. stream)
     ``url {action, url}``           push / replace the browser URL, or navigate
+    ``cookie {name, value, max_age, path}``  store a cookie (``Session.set_cookie``)
     ``error {code, message, ref}``  a refused message or session; state is unchanged
     ``pong {id}``                   answer to ``ping``
 
@@ -40,6 +41,9 @@ PROTOCOL_VERSION = 1
 #: Largest incoming message accepted, in bytes (bigger ones get a ``too_large`` error).
 MAX_MESSAGE_SIZE = 1024 * 1024
 
+#: Deepest nesting of arrays and objects accepted in an incoming message.
+MAX_DEPTH = 64
+
 #: Field name -> JSON type ("string", "object", "any", ...) for each message type.
 CLIENT_MESSAGES: dict[str, dict[str, str]] = {
     "hello": {"v": "integer", "token": "string"},
@@ -56,6 +60,8 @@ SERVER_MESSAGES: dict[str, dict[str, str]] = {
     },
     "patch": {"ops": "array"},
     "url": {"action": "string", "url": "string"},
+    "cookie": {"name": "string", "value": "string", "max_age": "integer|null",
+               "path": "string"},
     "error": {"code": "string", "message": "string", "ref": "string|null"},
     "pong": {"id": "any"},
 }
@@ -141,6 +147,21 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+_TOO_DEEP = object()
+
+
+def _too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether ``value`` nests lists and dicts more than ``limit`` levels (no recursion)."""
+    stack = [(value, 1)] if isinstance(value, dict | list) else []
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
 def decode(data: str | bytes, max_size: int = MAX_MESSAGE_SIZE) -> dict[str, Any]:
     """Parse and validate one client message.
 
@@ -175,6 +196,13 @@ def decode(data: str | bytes, max_size: int = MAX_MESSAGE_SIZE) -> dict[str, Any
         msg = json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ProtocolError("bad_json", f"Message is not valid JSON: {exc}.") from None
+    except RecursionError:
+        msg = _TOO_DEEP  # nested beyond the parser's stack: refused just below
+    if msg is _TOO_DEEP or _too_deep(msg):
+        # Deep values would later blow the stack of whatever walks them (repr, ==, encode).
+        raise ProtocolError(
+            "bad_json", f"Message nests arrays and objects deeper than {MAX_DEPTH} levels; "
+            "send flatter values.")
     if not isinstance(msg, dict):
         raise ProtocolError(
             "bad_json", f"Message must be a JSON object, got {type(msg).__name__} {_short(msg)}.")

@@ -64,6 +64,7 @@ class Renderer:
 
     def __init__(self, session: Session, send: Send | None = None) -> None:
         self.session = session
+        session._wake = self.request_flush
         self.send = send
         self.connected = send is not None
         self._entries: dict[str, _Entry] = {}
@@ -228,6 +229,9 @@ class Renderer:
         if out:
             self.send(protocol.patch_message(out))
         self._send_location()
+        outbox, self.session._outbox = self.session._outbox, []
+        for command in outbox:
+            self.send(command)
 
     def _compute(self, ops: list[list[Any]], echo: dict[tuple[str, str], Any]
                  ) -> list[dict[str, Any]]:

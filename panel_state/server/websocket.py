@@ -189,6 +189,10 @@ class SessionSocket(WebSocketHandler):
         before = getattr(obj, name, None) if name in obj.param else None
         with session.activate():
             execution.busy_enter(session)
+            if session._busy_count == 1:
+                # Whatever reacts to busy turning True (the seed's "I'm busy" indicator)
+                # goes out now, before a slow sync handler holds the loop.
+                renderer.flush()
             try:
                 obj._handle_event(name, value)
             except (ValueError, TypeError) as exc:

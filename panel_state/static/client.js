@@ -18,6 +18,8 @@ export const PROTOCOL = /*PROTOCOL*/{
                "resumed": "boolean", "error": "string|null"},
     "patch": {"ops": "array"},
     "url": {"action": "string", "url": "string"},
+    "cookie": {"name": "string", "value": "string", "max_age": "integer|null",
+               "path": "string"},
     "error": {"code": "string", "message": "string", "ref": "string|null"},
     "pong": {"id": "any"}
   },
@@ -401,6 +403,7 @@ export class Client {
       case "render": return this.render(msg);
       case "patch": return this.patch(msg.ops);
       case "url": return this.applyUrl(msg.action, msg.url);
+      case "cookie": return this.setCookie(msg);
       case "error": return this.error(msg);
       case "pong": {
         const done = this.pending.get(msg.id);
@@ -552,6 +555,21 @@ export class Client {
     else if (action === "replace") history.replaceState(null, "", url);
     else { console.warn(`panel_state: unknown URL action ${action}`); return; }
     this.lastUrl = this.currentUrl();
+    this.scrollToHash();
+  }
+
+  scrollToHash() {
+    // pushState does not scroll; a hash set from Python should, as a link would.
+    const id = decodeURIComponent(window.location.hash.slice(1));
+    const target = id && document.getElementById(id);
+    if (target) target.scrollIntoView();
+  }
+
+  setCookie(msg) {
+    // Name, value and path were validated by the server (Session.set_cookie).
+    let cookie = `${msg.name}=${msg.value}; path=${msg.path}; SameSite=Lax`;
+    if (msg.max_age !== null) cookie += `; max-age=${msg.max_age}`;
+    document.cookie = cookie;
   }
 
   // -- status UI ------------------------------------------------------------------------
