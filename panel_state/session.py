@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import inspect
 import itertools
-import re
 import logging
+import re
 import secrets
 import threading
 from collections.abc import Callable, Iterator
