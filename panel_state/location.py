@@ -18,18 +18,16 @@ Thread-safety: a Location is not thread-safe; use it on its session's loop
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Literal
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import param
-from param.parameterized import Comparator, batch_call_watchers
 
 from ._params import set_readonly
-from .execution import describe, handle_exception, run_isolated
+from .execution import describe, run_isolated
 from .query import (
     Query,
     compose_href,
-    decode_value,
     encode_value,
     location_parts,
     parse_search,
@@ -37,12 +35,10 @@ from .query import (
     update_search,
 )
 from .session import current_session
+from .urlsync import URLSync, _Synced
 
 log = logging.getLogger("panel_state.location")
 
-History = Literal["push", "replace"]
-_HISTORY = ("push", "replace")
-_MISSING = object()
 _PLAIN = param.Parameter()
 
 
@@ -80,28 +76,7 @@ class _URLPart(param.String):
             raise ValueError(problem)
 
 
-class _Synced:
-    """One ``sync`` call: an object, its ``{param: query key}`` mapping and options."""
-
-    __slots__ = ("history", "mapping", "obj", "on_error", "params", "watcher")
-
-    def __init__(self, obj: Any, mapping: dict[str, str], on_error: Callable[..., Any] | None,
-                 history: History) -> None:
-        self.obj = obj
-        self.mapping = mapping
-        self.on_error = on_error
-        self.history = history
-        self.params = {p: obj.param[p] for p in mapping}
-        self.watcher: Any = None
-
-
-def _label(obj: Any) -> str:
-    if isinstance(obj, type):
-        return obj.__name__
-    return f"{type(obj).__name__} {obj.name!r}"
-
-
-class Location(param.Parameterized):
+class Location(URLSync, param.Parameterized):
     """The URL of the page: read it, change it, and sync params with its query.
 
     ``href``, ``hostname``, ``protocol`` and ``port`` are read-only; ``pathname``,
@@ -311,273 +286,6 @@ class Location(param.Parameterized):
                 names = [p for p, q in synced.mapping.items() if q in changed]
                 if names:
                     self._apply(synced, names)
-
-    # -- URL -> objects -----------------------------------------------------------------
-    def _apply(self, synced: _Synced, names: Iterable[str] | None = None) -> None:
-        """Set the params of ``synced`` from the keys present in the query.
-
-        Valid values are applied in one batch; invalid ones go to ``on_error`` (or a
-        warning) as ``{param: text}`` and leave their param unchanged.
-        """
-        if synced.watcher is None:  # unsynced while a batch was running
-            return
-        q = self._current_query()
-        obj = synced.obj
-        valid: dict[str, Any] = {}
-        invalid: dict[str, str] = {}
-        reasons: list[str] = []
-        for pname in synced.mapping if names is None else names:
-            qname = synced.mapping.get(pname)
-            text = q.get(qname) if qname is not None else None
-            if text is None:
-                continue
-            parameter = obj.param[pname]
-            current = getattr(obj, pname)
-            try:
-                if encode_value(parameter, current) == text:
-                    continue
-            except TypeError:
-                pass
-            value = decode_value(parameter, text)
-            try:
-                if Comparator.is_equal(value, current):
-                    continue
-            except Exception:  # comparing exotic values can raise: then just apply
-                pass
-            try:
-                parameter._validate(value)
-            except Exception as exc:
-                invalid[pname] = text
-                reasons.append(f"{pname}={text!r} ({exc})")
-                continue
-            valid[pname] = value
-        if valid:
-            oid = id(obj)
-            saved = self._applying
-            self._applying = {**saved, **{(oid, p): v for p, v in valid.items()}}
-            try:
-                # One batch of events, like param.update, at a fraction of its cost.
-                with batch_call_watchers(obj):
-                    for pname, value in valid.items():
-                        setattr(obj, pname, value)
-            except Exception as exc:
-                handle_exception(exc, f"applying the URL to {_label(obj)}", current_session())
-            finally:
-                self._applying = saved
-        if invalid:
-            if synced.on_error is not None:
-                run_isolated(synced.on_error, invalid, session=current_session(),
-                             what=f"Location.sync on_error {describe(synced.on_error)}")
-            else:
-                log.warning("Location: ignored URL value(s) for %s: %s. Pass on_error= to "
-                            "sync() to handle them.", _label(obj), "; ".join(reasons))
-
-    # -- objects -> URL -----------------------------------------------------------------
-    def _on_change(self, synced: _Synced, events: tuple[param.parameterized.Event, ...]) -> None:
-        applying = self._applying
-        updates: dict[str, str | None] = {}
-        for event in events:
-            pname = event.name
-            qname = synced.mapping.get(pname)
-            if qname is None:
-                continue
-            if applying and applying.get((id(synced.obj), pname), _MISSING) is event.new:
-                continue
-            try:
-                updates[qname] = encode_value(synced.params[pname], event.new)
-            except TypeError as exc:
-                log.warning("Location: cannot write %s.%s to the URL: %s",
-                            _label(synced.obj), pname, exc)
-        if updates:
-            self._write(updates, synced.history, synced)
-
-    def _watch(self, synced: _Synced) -> None:
-        def on_change(*events: param.parameterized.Event) -> None:
-            self._on_change(synced, events)
-
-        synced.watcher = synced.obj.param.watch(on_change, list(synced.mapping))
-
-    def _unwatch(self, synced: _Synced) -> None:
-        if synced.watcher is not None:
-            synced.obj.param.unwatch(synced.watcher)
-            synced.watcher = None
-
-    def _reindex(self) -> None:
-        by_key: dict[str, list[tuple[_Synced, str]]] = {}
-        for synced in self._synced:
-            for pname, qname in synced.mapping.items():
-                by_key.setdefault(qname, []).append((synced, pname))
-        self._by_key = by_key
-
-    # -- sync ---------------------------------------------------------------------------
-    def sync(
-        self,
-        parameterized: param.Parameterized | type[param.Parameterized],
-        parameters: Iterable[str] | Mapping[str, str] | None = None,
-        on_error: Callable[[dict[str, str]], Any] | None = None,
-        history: History = "push",
-    ) -> None:
-        """Keep params of ``parameterized`` in two-way sync with query keys.
-
-        The URL wins at sync time: keys already in the URL set the params, then the
-        remaining params are written to the URL (replacing the current history
-        entry). From then on, param changes update the URL and URL changes (user code,
-        ``update_query``, the browser's back/forward) update the params. Syncing the
-        same object again adds to what is synced.
-
-        Parameters
-        ----------
-        parameterized : param.Parameterized or a subclass
-            The object (or class) to sync.
-        parameters : list of str or dict, optional
-            Param names (query key = param name) or ``{param: query_key}``. Default:
-            every param except ``name`` and constant or read-only ones.
-        on_error : callable, optional
-            Called with ``{param: text}`` for URL values a param rejects (the rest
-            still apply). Without it such values are logged as a warning.
-        history : {'push', 'replace'}
-            Whether each later param change adds a browser history entry (``'push'``)
-            or replaces the current one (``'replace'``, sensible for sliders).
-
-        Raises
-        ------
-        TypeError
-            For a non-Parameterized target, a non-callable ``on_error``, or a param
-            whose value cannot be written as JSON.
-        ValueError
-            For unknown, constant or read-only params, a query key used twice, or an
-            invalid ``history``. Nothing is synced then.
-        RuntimeError
-            When the Location has been torn down (its session was destroyed).
-        """
-        if self._closed:
-            raise RuntimeError("Cannot sync with this Location: its session was destroyed. "
-                               "Use pn.state.location of a live session.")
-        if not (isinstance(parameterized, param.Parameterized) or (
-                isinstance(parameterized, type)
-                and issubclass(parameterized, param.Parameterized))):
-            raise TypeError(f"Location.sync needs a param.Parameterized instance or class, "
-                            f"got {type(parameterized).__name__} {parameterized!r}.")
-        if history not in _HISTORY:
-            raise ValueError(f"Location.sync history must be 'push' or 'replace', got "
-                             f"{history!r}.")
-        if on_error is not None and not callable(on_error):
-            raise TypeError(f"Location.sync on_error must be callable or None, got "
-                            f"{type(on_error).__name__} {on_error!r}.")
-        mapping = self._mapping(parameterized, parameters)
-        for earlier in self._synced:
-            if earlier.obj is not parameterized:
-                continue
-            for pname, qname in mapping.items():
-                clash = [p for p, q in earlier.mapping.items() if q == qname and p != pname]
-                if clash:
-                    raise ValueError(
-                        f"Cannot sync {_label(parameterized)}.{pname} to the query key "
-                        f"{qname!r}: {clash[0]!r} of the same object is already synced to "
-                        f"it. Give each parameter its own key.")
-        for pname in mapping:
-            try:
-                encode_value(parameterized.param[pname], getattr(parameterized, pname))
-            except TypeError as exc:
-                raise TypeError(f"Cannot sync {_label(parameterized)}.{pname} with the URL: "
-                                f"{exc} Leave it out of `parameters`.") from None
-        synced = _Synced(parameterized, mapping, on_error, history)
-        self._watch(synced)
-        self._synced.append(synced)
-        self._reindex()
-        self._apply(synced)
-        q = self._current_query()
-        rest: dict[str, str | None] = {}
-        for pname, qname in mapping.items():
-            if qname not in q:
-                text = encode_value(synced.params[pname], getattr(parameterized, pname))
-                if text is not None:
-                    rest[qname] = text
-        if rest:
-            self._write(rest, "replace", synced)
-
-    def _mapping(self, obj: Any, parameters: Iterable[str] | Mapping[str, str] | None
-                 ) -> dict[str, str]:
-        label = _label(obj)
-        if parameters is None:
-            return {p: p for p, parameter in obj.param.objects("existing").items()
-                    if p != "name" and not parameter.constant and not parameter.readonly}
-        if isinstance(parameters, str):
-            raise TypeError(f"Location.sync parameters must be a list of names or a "
-                            f"{{param: query_key}} dict, got the string {parameters!r}. "
-                            f"Use [{parameters!r}].")
-        if isinstance(parameters, Mapping):
-            mapping = dict(parameters)
-        else:
-            mapping = {p: p for p in parameters}
-        bad_keys = {p: q for p, q in mapping.items() if not isinstance(q, str) or not q}
-        if bad_keys:
-            raise ValueError(f"Location.sync query keys must be non-empty strings, got "
-                             f"{bad_keys} for {label}.")
-        unknown = [p for p in mapping if p not in obj.param]
-        if unknown:
-            raise ValueError(f"Cannot sync parameter(s) {unknown} of {label}: it has no such "
-                             f"parameter. Available: {sorted(obj.param)}.")
-        fixed = [p for p in mapping if obj.param[p].constant or obj.param[p].readonly]
-        if fixed:
-            raise ValueError(f"Cannot sync constant or read-only parameter(s) {fixed} of "
-                             f"{label} with the URL: the URL could not set them. Leave them "
-                             f"out of `parameters`.")
-        seen: dict[str, str] = {}
-        for p, q in mapping.items():
-            if q in seen:
-                raise ValueError(f"Cannot sync {label}: parameters {seen[q]!r} and {p!r} both "
-                                 f"map to the query key {q!r}. Give each its own key.")
-            seen[q] = p
-        return mapping
-
-    def unsync(self, parameterized: Any, parameters: Iterable[str] | None = None) -> None:
-        """Stop syncing ``parameterized`` (or only ``parameters`` of it).
-
-        The unsynced params' keys are removed from the URL (unless another synced object
-        still uses them; recorded with the sync's ``history`` mode); every other key is
-        left untouched, and the rest of the object stays synced.
-
-        Raises
-        ------
-        ValueError
-            If the object was never synced, or for names that are not synced on it.
-        """
-        mine = [s for s in self._synced if s.obj is parameterized]
-        if not mine:
-            raise ValueError(f"Cannot unsync {_label(parameterized)}: it was never synced "
-                             f"with this Location (or was already unsynced).")
-        synced_names = {p for s in mine for p in s.mapping}
-        if parameters is None:
-            names = synced_names
-        else:
-            if isinstance(parameters, str):
-                parameters = [parameters]
-            names = set(parameters)
-            missing = sorted(names - synced_names)
-            if missing:
-                raise ValueError(f"Cannot unsync parameter(s) {missing} of "
-                                 f"{_label(parameterized)}: they are not synced. Synced: "
-                                 f"{sorted(synced_names)}.")
-        removed_keys: dict[str, str] = {}
-        for synced in mine:
-            gone = {p: q for p, q in synced.mapping.items() if p in names}
-            if not gone:
-                continue
-            for q in gone.values():
-                removed_keys[q] = synced.history
-            self._unwatch(synced)
-            synced.mapping = {p: q for p, q in synced.mapping.items() if p not in names}
-            if synced.mapping:
-                synced.params = {p: synced.params[p] for p in synced.mapping}
-                self._watch(synced)
-            else:
-                self._synced.remove(synced)
-        self._reindex()
-        drop = {q: None for q in removed_keys if q not in self._by_key}
-        if drop:
-            mode = "push" if "push" in (removed_keys[q] for q in drop) else "replace"
-            self._write(drop, mode, None)
 
     # -- server contract ----------------------------------------------------------------
     def _client_action(self) -> tuple[str, str] | None:
