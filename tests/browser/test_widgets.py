@@ -99,3 +99,31 @@ def test_browser_disabled_and_hidden_widgets(serve, tab):
     expect(page.get_by_role("button", name="Go")).to_be_enabled()
     expect(page.locator("input.ps-input")).to_be_visible()
     assert tab.errors == []
+
+
+def test_browser_seed_busy_indicator_with_a_blocking_handler(serve, tab):
+    """The seed's sync handler: "I'm busy" reaches the page before the handler blocks."""
+    import time
+
+    def app():
+        def processing(event):
+            time.sleep(0.8)  # some longer running task, holding the loop
+
+        button = pn.widgets.Button(name="Click me!")
+        button.on_click(processing)
+
+        def indicator(busy):
+            return "I'm busy" if busy else "I'm idle"
+
+        return pn.Row(button, pn.bind(indicator, pn.state.param.busy))
+
+    pn.config.block_warning_threshold = 5
+    server = serve(app)
+    page = tab.page
+    page.goto(server.url)
+    indicator = page.locator(".ps-markdown")
+    expect(indicator).to_have_text("I'm idle")
+    page.get_by_role("button", name="Click me!").click()
+    expect(indicator).to_have_text("I'm busy", timeout=700)
+    expect(indicator).to_have_text("I'm idle", timeout=3000)
+    assert tab.errors == []
