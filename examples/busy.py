@@ -1,15 +1,18 @@
 """Busy: a slow button and a global busy indicator bound to ``pn.state.param.busy``.
 
 Busy is per tab: open this page twice and click in one tab; the other stays idle.
+The task awaits instead of calling ``time.sleep``, so the server keeps serving every
+other tab while it runs (a blocking sleep would hold them all, and the server would
+log a warning naming the callback).
 """
 
-import time
+import asyncio
 
 import panel_state as pn
 
 
-def processing(event):
-    time.sleep(1.5)  # some longer running task
+async def processing(event):
+    await asyncio.sleep(1.5)  # some longer running task, e.g. a database query
 
 
 button = pn.widgets.Button(name="Click me!", button_type="primary")

@@ -9,12 +9,16 @@ agent = headers.get("User-Agent", "unknown")
 language = headers.get("Accept-Language", "unknown").split(",")[0]
 visits = int(cookies.get("example_visits", "0") or 0)
 
-greeting = "Welcome back!" if visits else "Welcome, first-time visitor!"
+if visits:
+    times = "once" if visits == 1 else f"{visits} times"
+    greeting = f"**Welcome back!** You have been here {times} before."
+else:
+    greeting = "**Welcome, first-time visitor!**"
 pn.state.curdoc.set_cookie("example_visits", str(visits + 1), max_age=30 * 86400)
 
 pn.Column(
     "## Cookies and headers",
-    pn.pane.Markdown(f"**{greeting}** You have been here {visits} time(s) before."),
+    pn.pane.Markdown(greeting),
     pn.pane.Str(f"User agent: {agent}"),
     pn.pane.Str(f"Language: {language}"),
     pn.pane.Str(f"Cookies sent: {sorted(cookies)}"),

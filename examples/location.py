@@ -60,6 +60,28 @@ def go(event):
 
 navigate.on_click(go)
 
+# A stand-in for the search results, tall enough that the details are below the fold.
+RESULTS = """
+<div style="width: 560px; height: 720px; border: 1px dashed #d0d7de; border-radius: 6px;
+            display: flex; align-items: center; justify-content: center; color: #59636e">
+  The search results would be listed here.
+</div>
+"""
+
+DETAILS = """
+<section id="details" style="min-height: 100vh; scroll-margin-top: 12px">
+  <h3>Details</h3>
+  <p>Every control above lives in the query string:</p>
+  <ul>
+    <li><code>query</code>, <code>category</code> and <code>in_stock</code> add a history
+        entry each time they change, so Back undoes them one by one;</li>
+    <li><code>price</code> replaces the current entry, so dragging the slider does not
+        fill the history;</li>
+    <li>the <code>#details</code> hash brought you here, and is kept in the URL you share.</li>
+  </ul>
+</section>
+"""
+
 pn.Column(
     "## Location",
     pn.Row(query, category),
@@ -68,6 +90,6 @@ pn.Column(
             search.param.max_price),
     pn.bind(url, location.param.href),
     pn.Row(details, navigate),
-    pn.pane.HTML('<div style="height: 900px"></div><h3 id="details">Details</h3>'),
-    "This is the details section the hash points to.",
+    pn.pane.HTML(RESULTS),
+    pn.pane.HTML(DETAILS),
 ).servable(title="Location")

@@ -2,26 +2,27 @@
 
 The Select's options arrive from an ``onload`` callback after the first paint; the
 summary below is rendered with ``defer_load=True``: a spinner until the page has loaded,
-then the slow function's output.
+then the slow function's output. Both are coroutines: while they wait, the server
+keeps serving other tabs.
 """
 
-import time
+import asyncio
 
 import panel_state as pn
 
 select = pn.widgets.Select(name="Database tables")
 
 
-def fill_options():
-    time.sleep(1)  # emulate a slow database query
+async def fill_options():
+    await asyncio.sleep(1)  # emulate a slow database query
     select.options = ["customers", "orders", "invoices"]
 
 
 pn.state.onload(fill_options)
 
 
-def slow_summary():
-    time.sleep(1.5)  # emulate an expensive computation
+async def slow_summary():
+    await asyncio.sleep(1.5)  # emulate an expensive computation
     return "**Summary ready:** 3 tables, 12,345 rows."
 
 

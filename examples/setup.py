@@ -46,7 +46,7 @@ async def refresh_price():
 
 
 def mark_minute():
-    feed.minute_mark = dt.datetime.now().strftime("%H:%M")
+    feed.minute_mark = dt.datetime.now(dt.UTC).strftime("%H:%M UTC")
 
 
 pn.state.schedule_task("refresh-price", refresh_price, period="3s")

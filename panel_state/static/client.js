@@ -72,6 +72,13 @@ function formatNumber(v) {
   return Number.isInteger(v) ? String(v) : String(Math.round(v * 1e6) / 1e6);
 }
 
+// Axis labels: at most 4 significant digits (0.999574 -> "0.9996"), whole numbers kept.
+function formatTick(v) {
+  if (typeof v !== "number" || !Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v) || Math.abs(v) >= 1000) return String(Math.round(v));
+  return String(Number(v.toPrecision(4)));
+}
+
 // -- component renderers ----------------------------------------------------------------
 // Each kind has create(view, client) building view.el (and view.body for children) and
 // update(view, changed) applying changed props (all props on first render).
@@ -216,6 +223,18 @@ function drawChart(view) {
   const ys = p.y || [];
   const n = Math.min(xs.length, ys.length);
   const m = {left: 48, right: 12, top: p.title ? 28 : 12, bottom: 28};
+  let xmin = Infinity, xmax = -Infinity, ymin = Infinity, ymax = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const x = xs[i], y = ys[i];
+    if (x === null || y === null) continue;
+    if (x < xmin) xmin = x; if (x > xmax) xmax = x;
+    if (y < ymin) ymin = y; if (y > ymax) ymax = y;
+  }
+  if (xmax === xmin) { xmax += 1; xmin -= 1; }
+  if (ymax === ymin) { ymax += 1; ymin -= 1; }
+  const yLabels = Number.isFinite(ymin) ? [formatTick(ymin), formatTick(ymax)] : [];
+  // Room for the longer y label (about 7 px per character at the tick font size).
+  m.left = Math.max(m.left, 12 + 7 * Math.max(...yLabels.map((t) => t.length)));
   const root = svg("svg", {width, height, viewBox: `0 0 ${width} ${height}`, role: "img"});
   if (p.title) {
     root.append(svg("text", {x: width / 2, y: 18, "text-anchor": "middle", class: "ps-chart-title"},
@@ -224,16 +243,7 @@ function drawChart(view) {
   const x0 = m.left, x1 = width - m.right, y0 = height - m.bottom, y1 = m.top;
   root.append(svg("line", {x1: x0, y1: y0, x2: x1, y2: y0, class: "ps-axis"}),
               svg("line", {x1: x0, y1: y0, x2: x0, y2: y1, class: "ps-axis"}));
-  if (n > 0) {
-    let xmin = Infinity, xmax = -Infinity, ymin = Infinity, ymax = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const x = xs[i], y = ys[i];
-      if (x === null || y === null) continue;
-      if (x < xmin) xmin = x; if (x > xmax) xmax = x;
-      if (y < ymin) ymin = y; if (y > ymax) ymax = y;
-    }
-    if (xmax === xmin) { xmax += 1; xmin -= 1; }
-    if (ymax === ymin) { ymax += 1; ymin -= 1; }
+  if (n > 0 && Number.isFinite(xmin) && Number.isFinite(ymin)) {
     const sx = (x) => x0 + ((x - xmin) / (xmax - xmin)) * (x1 - x0);
     const sy = (y) => y0 - ((y - ymin) / (ymax - ymin)) * (y0 - y1);
     const pts = [];
@@ -243,10 +253,10 @@ function drawChart(view) {
     }
     root.append(svg("polyline", {points: pts.join(" "), class: "ps-line", fill: "none"}));
     const tick = (attrs, text) => root.append(svg("text", {class: "ps-tick", ...attrs}, text));
-    tick({x: x0, y: y0 + 18, "text-anchor": "start"}, formatNumber(xmin));
-    tick({x: x1, y: y0 + 18, "text-anchor": "end"}, formatNumber(xmax));
-    tick({x: x0 - 6, y: y0, "text-anchor": "end"}, formatNumber(ymin));
-    tick({x: x0 - 6, y: y1 + 10, "text-anchor": "end"}, formatNumber(ymax));
+    tick({x: x0, y: y0 + 18, "text-anchor": "start"}, formatTick(xmin));
+    tick({x: x1, y: y0 + 18, "text-anchor": "end"}, formatTick(xmax));
+    tick({x: x0 - 6, y: y0, "text-anchor": "end"}, yLabels[0]);
+    tick({x: x0 - 6, y: y1 + 10, "text-anchor": "end"}, yLabels[1]);
   }
   view.el.replaceChildren(root);
 }
