@@ -483,14 +483,15 @@ def test_gallery_periodic_chart_streams_until_stopped_or_timed_out(gallery, new_
     expect(toggle).to_have_attribute("aria-pressed", "true")
     expect(counter).to_have_text("Updates so far: 2", timeout=4_000)
     interval = page.evaluate("window.counterTimes[2] - window.counterTimes[1]")
-    assert interval > 900, interval
+    # Far above the old 200 ms period; delivery delays on a loaded machine eat into 1 s.
+    assert interval > 600, interval
     screenshot(page)
 
     # The untouched tab ran for its 5 s timeout, then switched its toggle off by itself.
     other = idle.page.get_by_role("button", name="Toggle callback")
     expect(other).to_have_attribute("aria-pressed", "false", timeout=6_000)
     final = updates(idle.page)
-    assert 15 <= final <= 25, final  # 5000 ms / 200 ms, minus any delayed runs
+    assert 10 <= final <= 25, final  # 5000 ms / 200 ms, minus runs a loaded machine delays
     idle.page.wait_for_timeout(400)
     assert updates(idle.page) == final
     screenshot(idle.page, "timed-out")
