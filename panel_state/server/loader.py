@@ -88,6 +88,11 @@ class ScriptApp(App):
         self.code = _compile(self.path, "App script")
         self.title = None
         doc = ast.get_docstring(ast.parse(self.path.read_text(encoding="utf-8")))
+        # Scripts import their neighbours (helpers, shared modules) as they would when
+        # run with python, however they are served.
+        folder = str(self.path.parent)
+        if folder not in sys.path:
+            sys.path.insert(0, folder)
         #: The first line of the script's docstring, shown on the index page.
         self.description = doc.strip().splitlines()[0].replace("``", "") if doc else ""
 
@@ -199,9 +204,6 @@ def discover(paths: Iterable[str | os.PathLike[str]],
                 f"Two apps would be served at {route!r}: {apps[route]!r} and {str(script)!r}; "
                 "rename one of them.")
         apps[route] = ScriptApp(script)
-        folder = str(Path(script).resolve().parent)
-        if folder not in sys.path:
-            sys.path.insert(0, folder)
     return apps
 
 
