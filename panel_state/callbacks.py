@@ -15,6 +15,7 @@ import heapq
 import inspect
 import itertools
 import logging
+import time
 import weakref
 from typing import Any
 
@@ -388,6 +389,8 @@ class PeriodicCallback(param.Parameterized):
             future.add_done_callback(lambda _f: self._finished(session, token))
             return
         context = _current.set(session)
+        before = execution.slow_warnings()
+        started = time.perf_counter()
         try:
             result = callback()
         except Exception as exc:
@@ -396,6 +399,7 @@ class PeriodicCallback(param.Parameterized):
             return
         finally:
             _current.reset(context)
+            execution.warn_if_slow(self._what, started, before)
         if result is not None and inspect.isawaitable(result):
             self._in_flight = token
             task = execution.spawn(result, session=session, what=self._what())

@@ -127,9 +127,12 @@ def serve_command(args: argparse.Namespace) -> int:
     try:
         server = Server(apps, port=args.port, address=args.address,
                         allow_websocket_origin=args.allow_websocket_origin, setup=args.setup)
+    except ValueError as exc:
+        return _error(str(exc).rstrip("."))
+    try:
         server.bind()
-    except (OSError, ValueError) as exc:
-        return _error(f"cannot listen on {args.address}:{args.port}: {exc}.")
+    except OSError as exc:
+        return _error(f"cannot listen on {args.address}:{args.port}: {exc}")
     if args.num_procs > 1:
         _fork(args.num_procs)
 
@@ -141,12 +144,8 @@ def serve_command(args: argparse.Namespace) -> int:
 
     try:
         server.start(install_signal_handlers=True, on_ready=ready)
-    except AppError as exc:
+    except AppError as exc:  # includes SetupError: its traceback was logged above
         return _error(str(exc))
-    except Exception as exc:
-        if args.setup is None:
-            raise
-        return _error(f"setup script {args.setup!r} raised {type(exc).__name__}: {exc}")
     return 0
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import contextvars
 import functools
 import inspect
 import logging
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any, Literal
 
 from ._params import get_value, set_readonly
@@ -237,15 +238,52 @@ def _busy_exit_soon(session: Session | None) -> None:
 # -- running callbacks -------------------------------------------------------------------
 
 
-def _warn_if_slow(fn: Any, started: float, what: str) -> None:
+_slow_warnings = 0
+
+
+def slow_warnings() -> int:
+    """How many block warnings were logged so far in this process."""
+    return _slow_warnings
+
+
+def warn_if_slow(what: str | Callable[[], str], started: float,
+                 before: int | None = None) -> None:
+    """Log a warning naming ``what`` if it held the event loop past the threshold.
+
+    Parameters
+    ----------
+    what : str or callable
+        The callback's description, or a function making it (called only to warn).
+    started : float
+        ``time.perf_counter()`` when the callback started.
+    before : int, optional
+        :func:`slow_warnings` when it started: if a callback nested inside it was
+        already named, this outer one is not reported a second time.
+    """
+    global _slow_warnings
     elapsed = time.perf_counter() - started
-    threshold = config.block_warning_threshold
-    if threshold and elapsed > threshold and running_loop() is not None:
-        log.warning(
-            "%s blocked the event loop for %.2f s; make it async or run it with "
-            "threaded=True / pn.state.execute(..., schedule='thread').",
-            what or describe(fn), elapsed,
-        )
+    threshold = get_value(config, "block_warning_threshold")  # every tick asks
+    if not threshold or elapsed <= threshold or running_loop() is None:
+        return
+    if before is not None and _slow_warnings != before:
+        return
+    _slow_warnings += 1
+    log.warning(
+        "%s blocked the event loop for %.2f s (block_warning_threshold is %g s); make it "
+        "async or run it with threaded=True / pn.state.execute(..., schedule='thread').",
+        what() if callable(what) else what, elapsed, threshold,
+    )
+
+
+@contextlib.contextmanager
+def blocking_watch(what: str | Callable[[], str]) -> Iterator[None]:
+    """Time the ``with`` block and :func:`warn_if_slow` about it (nested blocks win)."""
+    before = _slow_warnings
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        warn_if_slow(what, started, before)
 
 
 def run_isolated(
@@ -263,6 +301,7 @@ def run_isolated(
     if busy:
         busy_enter(session)
     token = _current.set(session)
+    before = _slow_warnings
     started = time.perf_counter()
     try:
         result = fn(*args)
@@ -273,7 +312,7 @@ def run_isolated(
         return None
     finally:
         _current.reset(token)
-        _warn_if_slow(fn, started, what)
+        warn_if_slow(what or (lambda: describe(fn)), started, before)
     if inspect.isawaitable(result):
         return spawn(result, session=session, what=what or describe(fn), busy_held=busy)
     if busy:

@@ -36,7 +36,7 @@ from param.parameterized import discard_events, eval_function_with_deps, resolve
 
 from ._params import set_readonly
 from .config import config
-from .execution import describe, handle_exception, spawn
+from .execution import blocking_watch, describe, handle_exception, spawn
 from .session import Session, current_session
 from .viewable import Viewable
 
@@ -491,7 +491,8 @@ class ParamFunction(Viewable):
         self._generation += 1
         with self._active(session):
             try:
-                result = eval_function_with_deps(self.object)
+                with blocking_watch(lambda: f"reactive function {self._name()}"):
+                    result = eval_function_with_deps(self.object)
                 if inspect.isgenerator(result):
                     for value in result:
                         self._apply(value)

@@ -371,7 +371,8 @@ class State(param.Parameterized):
         self._global_location = None
         execution.busy_reset_all()
         execution.shutdown_pool(wait=True)
-        config.param.update(exception_handler=None, nthreads=None, defer_load=False)
+        config.param.update({name: p.default for name, p in config.param.objects().items()
+                             if name != "name"})
 
 
 state = State(name="state")

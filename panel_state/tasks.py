@@ -137,7 +137,8 @@ class Task(param.Parameterized):
         what = what or f"task {self.name!r}"
         loop = self._loop
         try:
-            result = callback()
+            with execution.blocking_watch(what):
+                result = callback()
         except Exception as exc:
             self._report(exc, what, loop)
             return

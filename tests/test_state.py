@@ -390,3 +390,13 @@ def test_state_blocking_callback_is_named_in_a_warning(caplog):
         clock.advance(0)
     pn.config.block_warning_threshold = 1.0
     assert any("slow_handler blocked the event loop" in r.getMessage() for r in caplog.records)
+
+
+def test_state_reset_restores_every_config_default():
+    pn.config.block_warning_threshold = 5
+    pn.config.unused_session_lifetime = 1
+    pn.config.defer_load = True
+    pn.state.reset()
+    assert pn.config.block_warning_threshold == 1.0
+    assert pn.config.unused_session_lifetime == 5000
+    assert pn.config.defer_load is False

@@ -94,7 +94,10 @@ class ServerContext:
         if netloc == host.lower():
             return True
         hostname = parts.hostname or ""
-        port = str(parts.port) if parts.port else _default_port(parts.scheme)
+        try:
+            port = str(parts.port) if parts.port else _default_port(parts.scheme)
+        except ValueError:  # a malformed Origin header ('host:80.evil'): not allowed
+            return False
         for allowed in self.allowed_origins:
             if allowed == "*":
                 return True
@@ -104,6 +107,15 @@ class ServerContext:
             if want in ("*", port) or (not want and port == _default_port(parts.scheme)):
                 return True
         return False
+
+
+class StaticHandler(tornado.web.StaticFileHandler):
+    """The client's files; a path the filesystem cannot even name is a plain 404."""
+
+    def parse_url_path(self, url_path: str) -> str:
+        if "\x00" in url_path:  # tornado would fail with a 500 in os.path.realpath
+            raise tornado.web.HTTPError(404)
+        return super().parse_url_path(url_path)
 
 
 def routes(context: ServerContext) -> list[tuple[Any, ...]]:
@@ -126,6 +138,7 @@ def make_application(context: ServerContext, **settings: Any) -> tornado.web.App
         routes(context),
         static_path=str(STATIC_DIR),
         static_url_prefix=STATIC_PREFIX,
+        static_handler_class=StaticHandler,
         # Messages between max_message_size and this hard cap get an error reply and
         # the connection lives on; tornado closes (1009) only beyond the cap.
         websocket_max_message_size=max(4 * context.max_message_size, 10 * 1024 * 1024),

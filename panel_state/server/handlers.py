@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from tornado.web import RequestHandler
 
+from .tokens import MAX_TOKEN_LENGTH
+
 if TYPE_CHECKING:
     from .application import ServerContext
 
@@ -75,9 +77,22 @@ class PageHandler(_Base):
 
     def get(self) -> None:
         request = self.request
+        headers = dict(request.headers)
+        uri = request.uri or self.route
         token = self.context.issue_token(
             app=self.route, protocol=request.protocol, host=request.host,
-            uri=request.uri or self.route, headers=dict(request.headers), now=time.time())
+            uri=uri, headers=headers, now=time.time())
+        if len(token) > MAX_TOKEN_LENGTH:
+            # The websocket would refuse this token; say why now instead.
+            header_bytes = sum(len(k) + len(v) for k, v in headers.items())
+            status = 414 if len(uri) >= header_bytes else 431
+            self.set_status(status)
+            self.set_header("Content-Type", "text/plain; charset=UTF-8")
+            self.finish(f"The page URL and request headers ({len(uri)} + {header_bytes} "
+                        f"bytes) are too large to open a session: its token would be "
+                        f"{len(token)} bytes, over the limit of {MAX_TOKEN_LENGTH}. Shorten "
+                        "the query string or clear this site's cookies.\n")
+            return
         title = self.context.title_for(self.route)
         self.set_header("Cache-Control", "no-store")
         self.set_header("Content-Type", "text/html; charset=UTF-8")

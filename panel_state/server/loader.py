@@ -31,6 +31,10 @@ class AppError(ValueError):
     """An app or setup script that cannot be served (missing, unreadable, bad syntax)."""
 
 
+class SetupError(AppError):
+    """A ``--setup`` script raised; the server does not start."""
+
+
 def _compile(path: Path, role: str) -> types.CodeType:
     if not path.exists():
         raise AppError(f"{role} {str(path)!r} does not exist.")

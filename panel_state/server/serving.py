@@ -29,7 +29,7 @@ from .. import execution
 from ..viewable import Viewable
 from . import protocol, registry
 from .application import MAX_WRITE_BUFFER, ServerContext, make_application
-from .loader import App, make_app, run_setup
+from .loader import App, AppError, SetupError, make_app, run_setup
 from .sessions import SessionManager
 from .tokens import DEFAULT_TOKEN_LIFETIME, secret_from_env
 
@@ -55,7 +55,9 @@ class Server:
     titles : dict, optional
         Route -> page title.
     setup : path or callable, optional
-        Run once on the server's loop thread before serving.
+        Run once on the server's loop thread before serving. If it raises, the error
+        is logged and handed to ``pn.config.exception_handler``, and the server does not
+        start (:class:`SetupError`).
     secret : bytes or str, optional
         Token signing secret; default ``PANEL_STATE_SECRET`` or random.
     token_lifetime : float
@@ -147,7 +149,7 @@ class Server:
         execution.set_default_loop(loop)
         try:
             if self.setup is not None:
-                run_setup(self.setup)
+                self._run_setup(self.setup)
             lifetime, check = self._lifetime, self._check
             manager = SessionManager(
                 self.apps, loop,
@@ -170,6 +172,25 @@ class Server:
         self._bound_port = self.port
         registry.register(self)
         log.info("panel_state serving %s at %s", sorted(self.apps), self.url)
+
+    @staticmethod
+    def _run_setup(setup: str | os.PathLike[str] | Callable[[], Any]) -> None:
+        """Run the setup script; one that raises is reported, then stops the start.
+
+        The exception is logged with its traceback and handed to
+        ``pn.config.exception_handler`` like any user callback's; the server then
+        refuses to start (:class:`SetupError`), since apps whose tasks and hooks were
+        only half set up would misbehave quietly.
+        """
+        try:
+            run_setup(setup)
+        except AppError:
+            raise
+        except Exception as exc:
+            name = execution.describe(setup) if callable(setup) else repr(str(setup))
+            execution.handle_exception(exc, f"setup script {name}")
+            raise SetupError(
+                f"setup script {name} raised {type(exc).__name__}: {exc}") from exc
 
     def attach(self) -> Server:
         """Serve on the loop running in this thread (e.g. inside an async test)."""

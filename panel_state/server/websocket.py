@@ -119,9 +119,45 @@ class SessionSocket(WebSocketHandler):
     def on_message(self, message: str | bytes) -> None:
         try:
             msg = protocol.decode(message, self.context.max_message_size)
-            getattr(self, f"_on_{msg['type']}")(msg)
+            # Handlers run user code (watchers, the app itself): a slow one is named.
+            with execution.blocking_watch(lambda: self._describe(msg)):
+                getattr(self, f"_on_{msg['type']}")(msg)
         except ProtocolError as exc:
             self._refuse(exc)
+        except Exception as exc:
+            # Not expected (user errors are handled where they occur), but one message
+            # must never take the connection or the session down with it.
+            server_session = self.server_session
+            execution.handle_exception(exc, "handling a websocket message",
+                                       server_session.session if server_session else None)
+            self.send(protocol.error_message(
+                "app_error", f"The server failed to handle the message: "
+                f"{type(exc).__name__}: {exc}"))
+
+    def _describe(self, msg: dict[str, Any]) -> str:
+        """What handling ``msg`` ran, for the block warning."""
+        where = f" in session {self._sid()}"
+        kind = msg["type"]
+        if kind == "event":
+            server_session = self.server_session
+            obj = server_session.renderer.lookup(msg["ref"]) if server_session else None
+            if obj is None:
+                return f"the browser event {msg['name']!r} of {msg['ref']!r}{where}"
+            name = msg["name"]
+            watchers = obj.param.watchers.get(name, {}).get("value", []) \
+                if name in obj.param else []
+            user = [execution.describe(w.fn) for w in watchers
+                    if not str(getattr(w.fn, "__module__", "")).startswith("panel_state.")]
+            label = f"{type(obj).__name__} {obj.name!r}" if obj.name else type(obj).__name__
+            return (f"the browser change of {label}.{name}{where}"
+                    + (f" (watchers: {', '.join(user)})" if user else ""))
+        if kind == "hello":
+            server_session = self.server_session
+            app = f" ({server_session.app!r})" if server_session is not None else ""
+            return f"opening a session: running the app{app}{where}"
+        if kind in ("url", "loaded"):
+            return f"the browser URL change{where} (Location sync watchers)"
+        return f"the {kind!r} message{where}"
 
     def _refuse(self, exc: ProtocolError) -> None:
         log.warning("Session %s: refused message (%s): %s", self._sid(), exc.code, exc)

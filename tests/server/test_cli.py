@@ -99,8 +99,10 @@ def test_cli_help_documents_every_option():
 def test_cli_bad_app_or_setup_prints_one_line_and_fails(tmp_path, make, message):
     result = run(*make(tmp_path))
     assert result.returncode != 0
-    errors = [line for line in result.stderr.splitlines() if "error" in line.lower()]
+    lines = result.stderr.strip().splitlines()
+    errors = [line for line in lines if line.startswith("panel-state serve: error:")]
     assert len(errors) == 1, result.stderr
+    assert errors[0] == lines[-1]  # a raising setup script's traceback is logged above it
     assert re.search(r"^panel-state serve: error: " + message, errors[0]), errors[0]
 
 
@@ -196,3 +198,13 @@ async def test_cli_num_procs_share_the_port_and_sessions_cross_processes(tmp_pat
             await page.close()
     finally:
         assert await served.stop() == 0
+
+
+def test_cli_short_secret_is_one_clear_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("PANEL_STATE_SECRET", "short")
+    result = run("serve", write(tmp_path / "ok.py", APP), "--port", "0")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(
+        "panel-state serve: error: PANEL_STATE_SECRET must be at least 16 characters")
