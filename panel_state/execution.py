@@ -106,6 +106,17 @@ def default_loop() -> asyncio.AbstractEventLoop | None:
     return _default_loop
 
 
+def close_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel what is still pending on ``loop`` (not running), let it finish, close it."""
+    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    loop.run_until_complete(loop.shutdown_asyncgens())
+    loop.close()
+
+
 def resolve_loop(session: Session | None = None) -> asyncio.AbstractEventLoop | None:
     """The loop for new work: the session's, else the running one, else the default."""
     if session is not None and session.loop is not None:

@@ -171,14 +171,7 @@ class VirtualClock:
 
     def close(self) -> None:
         """Cancel what is still pending on the virtual loop and close it."""
-        loop = self.loop
-        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
-        for task in pending:
-            task.cancel()
-        if pending:
-            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-        loop.run_until_complete(loop.shutdown_asyncgens())
-        loop.close()
+        execution.close_loop(self.loop)
 
 
 @contextmanager

@@ -206,13 +206,7 @@ class Server:
         try:
             loop.run_until_complete(self._main(install_signal_handlers, on_ready))
         finally:
-            pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
-            for task in pending:
-                task.cancel()
-            if pending:
-                loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-            loop.run_until_complete(loop.shutdown_asyncgens())
-            loop.close()
+            execution.close_loop(loop)
 
     def start_thread(self) -> Server:
         """Serve on a new daemon thread; returns once the server is listening."""
