@@ -366,28 +366,12 @@ class LoadSocket(RawSocket):
 
     initial: list[bytes]
 
-    def _control(self, opcode: int, payload: bytes) -> None:
+    def on_control(self, opcode: int, payload: bytes) -> None:
+        if opcode != 0x9:  # answer pings with a pong carrying the same payload
+            return
         mask = os.urandom(4)
         masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-        self.writer.write(bytes((0x80 | opcode, 0x80 | len(payload))) + mask + masked)
-
-    async def receive(self) -> bytes:
-        read = self.reader.readexactly
-        while True:
-            b0, b1 = await read(2)
-            n = b1 & 0x7F
-            if n == 126:
-                n = int.from_bytes(await read(2), "big")
-            elif n == 127:
-                n = int.from_bytes(await read(8), "big")
-            payload = await read(n) if n else b""
-            opcode = b0 & 0x0F
-            if opcode == 0x8:
-                raise ConnectionError("websocket closed by the server")
-            if opcode == 0x9:
-                self._control(0xA, payload)
-            elif opcode in (0x1, 0x2):
-                return payload
+        self.writer.write(bytes((0x8A, 0x80 | len(payload))) + mask + masked)
 
 
 async def open_ours(url: str, client: int) -> LoadSocket:

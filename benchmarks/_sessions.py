@@ -176,6 +176,10 @@ class RawSocket:
                 raise ConnectionError("websocket closed by the server")
             if opcode in (0x1, 0x2):
                 return payload
+            self.on_control(opcode, payload)
+
+    def on_control(self, opcode: int, payload: bytes) -> None:
+        """Called with each control frame other than close; ignored here."""
 
     def close(self) -> None:
         self.writer.write(bytes((0x88, 0x80)) + os.urandom(4))
