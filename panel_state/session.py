@@ -158,7 +158,6 @@ class Session(param.Parameterized):
         self.loop: asyncio.AbstractEventLoop | None = loop
         self.roots: list[Any] = []
         self.title: str | None = None
-        self.cache: dict[str, Any] = {}
         self._location: Location | None = None
         #: Called with the Location when it is first built (the server listens to it).
         self._location_hooks: list[Callable[[Location], Any]] = []
@@ -359,7 +358,6 @@ class Session(param.Parameterized):
         self._internal_destroy.clear()
         self._onload.clear()
         self.roots.clear()
-        self.cache.clear()
         self._location = None
         if self._busy_count:
             from .execution import busy_reset
