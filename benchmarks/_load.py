@@ -101,10 +101,10 @@ def _ended_tokens():
     # Diagnostic for panel_state: nonces of ended sessions kept until their token
     # expires (so a closed tab's token cannot open a new session).
     try:
-        from panel_state.server import registry
+        from panel_state import registry
     except ImportError:
         return None
-    return sum(len(s.context.manager._ended) for s in registry.running() if s.context)
+    return sum(s.context.manager.ended_count for s in registry.running() if s.context)
 
 
 def snapshot(collect=False):
@@ -376,7 +376,7 @@ class LoadSocket(RawSocket):
 
 async def open_ours(url: str, client: int) -> LoadSocket:
     """Open a panel_state session for ``?client=N`` as the browser client does."""
-    from panel_state.server.protocol import PROTOCOL_VERSION
+    from panel_state.wire.protocol import PROTOCOL_VERSION
 
     page = await http_get(f"{url}?client={client}")
     match = re.search(r'data-token="([^"]*)"', page)

@@ -1,6 +1,6 @@
 """Busy accounting and the fixed cost of one periodic tick.
 
-Busy pairs: ``execution.busy_enter(owner); execution.busy_exit(owner)`` repeated,
+Busy pairs: ``busy.enter(owner); busy.exit(owner)`` repeated,
 for a Session nobody watches, for a Session with one watcher on
 ``session.param.busy``, and outside any session (the path periodic callbacks started
 outside a session take). Panel's counterpart is the pair its callbacks use,
@@ -57,11 +57,11 @@ def per_call(pair, budget, repeats=5):
 '''
 
 BUSY_OURS = TIMING + '''
-from panel_state import execution
+from panel_state import busy
 from panel_state.session import Session
 
 BUDGET = {budget}
-enter, leave = execution.busy_enter, execution.busy_exit
+enter, leave = busy.enter, busy.exit
 session = Session("http://localhost:5006/app")
 
 def pair_session():

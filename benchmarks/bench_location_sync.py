@@ -41,7 +41,7 @@ obj = P()
 loc = Location()
 loc.sync(obj)
 if SERVED:
-    loc._listen(lambda: None)
+    loc.listen(lambda: None)
     loc.param.watch(lambda *events: None, ["pathname", "hash", "reload"])
 clock = time.perf_counter_ns
 

@@ -2,6 +2,12 @@
 
 Write ``import panel_state as pn`` and use ``pn.state``, ``pn.Location``,
 ``pn.PeriodicCallback``, widgets, panes and ``pn.serve`` as in Panel.
+
+Importing the package changes two things in param for the whole process, as importing
+Panel does: ``param.parameterized.async_executor`` runs async watchers on the current
+session's loop with the session active (:func:`panel_state.execution.async_executor`),
+and a reference transform lets a widget stand for its ``value`` wherever param
+resolves references (``pn.bind(fn, widget)``).
 """
 
 from __future__ import annotations
@@ -13,20 +19,21 @@ from param import bind, depends
 
 from . import execution as _execution
 from . import pane, widgets
-from .callbacks import PeriodicCallback
 from .config import config
 from .layout import Column, Row
 from .links import Link, link
 from .location import Location
-from .pane import panel
+from .periodic import PeriodicCallback
+from .reactive import panel
 from .session import Session
 from .state import state
 from .viewable import Viewable
 
 
 def __getattr__(name: str) -> Any:
-    # The server (tornado's HTTP stack) is imported on first use of ``pn.serve``:
-    # it is about half of the import time and tests and --setup scripts rarely need it.
+    # Deferred import, documented: the server (tornado's HTTP stack) is imported on
+    # first use of ``pn.serve``; it is about half of the import time and tests and
+    # --setup scripts rarely need it.
     if name == "serve":
         from .server import serve
 

@@ -1,4 +1,9 @@
-"""Internal helpers for writing read-only params from inside the library."""
+"""The one module that touches param's private fields (``_param__private``, ``_validate``).
+
+Everything else in the package goes through these helpers, so a change in param's
+internals is fixed here once. The hot paths (busy accounting, periodic ticks,
+Location sync) use them to skip the descriptor protocol when nothing watches.
+"""
 
 from __future__ import annotations
 
@@ -78,3 +83,28 @@ def set_value(obj: param.Parameterized, name: str, value: Any) -> None:
         private.values[name] = value
     else:
         setattr(obj, name, value)
+
+
+def store(obj: param.Parameterized, name: str, value: Any) -> None:
+    """Store ``value`` as param ``name`` of ``obj`` without validation or events.
+
+    Only for values the library has already validated, on paths where it has checked
+    that nothing but itself watches ``name`` (see :func:`only_watcher`).
+    """
+    obj._param__private.values[name] = value
+
+
+def only_watcher(obj: param.Parameterized, name: str, watcher: Any) -> bool:
+    """Whether ``watcher`` is the one and only watcher of param ``name`` of ``obj``."""
+    watchers = obj._param__private.watchers.get(name)
+    if not watchers or len(watchers) != 1:
+        return False
+    own = watchers.get("value")
+    return (own is not None and len(own) == 1 and own[0] is watcher
+            and not _class_param(type(obj), name).watchers)
+
+
+def validate(parameter: param.Parameter, value: Any) -> None:
+    """Check ``value`` against ``parameter`` as an assignment would; raise if invalid."""
+    parameter._validate(value)
+

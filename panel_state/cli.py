@@ -1,6 +1,9 @@
-"""``panel-state serve``: the command line. It builds a :class:`Server` and runs it.
+"""``panel-state serve``: the command line. It builds a ServerConfig and serves it.
 
-``python -m panel_state serve ...`` is the same command.
+``python -m panel_state serve ...`` is the same command. The command line only parses
+flags into a :class:`~panel_state.server.config.ServerConfig`; serving is
+:class:`~panel_state.server.serving.Server`'s, forking workers
+:mod:`~panel_state.server.processes`'.
 """
 
 from __future__ import annotations
@@ -8,18 +11,21 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import signal
 import sys
 import webbrowser
 from collections.abc import Sequence
 
 from .config import config
+from .server.config import ServerConfig
 from .server.loader import AppError, discover
+from .server.processes import run_workers
 from .server.serving import Server
+
+__all__ = ["PROG", "build_parser", "main", "serve_command"]
 
 PROG = "panel-state"
 
-log = logging.getLogger("panel_state.cli")
+log = logging.getLogger(__name__)
 
 
 def _positive(name: str, minimum: int = 1) -> type[int]:
@@ -81,33 +87,6 @@ def _error(message: str) -> int:
     return 1
 
 
-def _fork(n: int) -> int | None:
-    """Fork ``n`` children; returns the child's index in a child, None in the parent
-    (after every child has exited)."""
-    children: list[int] = []
-    for index in range(n):
-        pid = os.fork()
-        if pid == 0:
-            return index
-        children.append(pid)
-
-    def forward(sig: int, _frame: object) -> None:
-        for pid in children:
-            try:
-                os.kill(pid, sig)
-            except ProcessLookupError:
-                pass
-
-    signal.signal(signal.SIGINT, forward)
-    signal.signal(signal.SIGTERM, forward)
-    failed = 0
-    for pid in children:
-        _, status = os.waitpid(pid, 0)
-        if os.waitstatus_to_exitcode(status) != 0:
-            failed += 1
-    raise SystemExit(1 if failed else 0)
-
-
 def serve_command(args: argparse.Namespace) -> int:
     """Run ``serve`` with parsed ``args``; returns the exit code."""
     logging.basicConfig(level=args.log_level.upper(),
@@ -118,28 +97,32 @@ def serve_command(args: argparse.Namespace) -> int:
         apps = discover(args.apps, exclude=[args.setup] if args.setup else [])
     except AppError as exc:
         return _error(str(exc))
-    if args.num_threads is not None:
-        config.nthreads = args.num_threads
-    if args.unused_session_lifetime is not None:
-        config.unused_session_lifetime = args.unused_session_lifetime
-    if args.check_unused_sessions is not None:
-        config.check_unused_sessions = args.check_unused_sessions
     try:
-        server = Server(apps, port=args.port, address=args.address,
-                        allow_websocket_origin=args.allow_websocket_origin, setup=args.setup)
+        cfg = ServerConfig(
+            apps=apps, port=args.port, address=args.address,
+            allow_websocket_origin=tuple(args.allow_websocket_origin), setup=args.setup,
+            unused_session_lifetime=args.unused_session_lifetime,
+            check_unused_sessions=args.check_unused_sessions, nthreads=args.num_threads,
+            num_procs=args.num_procs, show=args.show)
     except ValueError as exc:
         return _error(str(exc).rstrip("."))
+    server = Server(cfg)
     try:
         server.bind()
     except OSError as exc:
         return _error(f"cannot listen on {args.address}:{args.port}: {exc}")
-    if args.num_procs > 1:
-        _fork(args.num_procs)
+    if cfg.num_procs > 1:
+        return run_workers(cfg.num_procs, lambda _index: _run(server))
+    return _run(server)
+
+
+def _run(server: Server) -> int:
+    """Serve until a signal stops the server; returns the exit status."""
 
     def ready() -> None:
-        for route in sorted(apps):
+        for route in sorted(server.apps):
             log.info("App %s at %s", route, server.url.rstrip("/") + route)
-        if args.show:
+        if server.config.show:
             webbrowser.open(server.url)
 
     try:

@@ -1,8 +1,21 @@
-"""Running user callbacks: session activation, threads, the loop, busy and errors.
+"""The scope runner: the one way the library runs user code.
 
-Every user callback the library runs goes through this module, so each one has the
-right session active, counts toward that session's busy state when it should, and has
-its exceptions logged with context and handed to ``config.exception_handler``.
+Every user callback -- widget handlers, watchers fed by the browser, periodic ticks,
+tasks, onload callbacks, lifecycle hooks, link callbacks, reactive functions -- runs
+through :func:`run` (now, in this thread), :func:`spawn` (a coroutine on a loop) or
+:func:`submit` (on the thread pool). Each of them:
+
+* makes the callback's session current for exactly the duration of the call;
+* counts it toward that session's busy state when asked (until a returned coroutine
+  or the thread finishes);
+* hands an exception to :func:`panel_state.errors.handle_exception` with the
+  callback's name, session and kind, and never lets it escape;
+* names a synchronous callback that held the event loop too long
+  (``config.block_warning_threshold``);
+* calls ``done(exc_or_None)`` once the work has finished, on the session's loop.
+
+:func:`execute` is ``pn.state.execute``; :func:`run_onload` runs a batch of onload
+callbacks; :func:`async_executor` is what param uses for async watchers.
 """
 
 from __future__ import annotations
@@ -14,240 +27,40 @@ import contextvars
 import functools
 import inspect
 import logging
-import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from ._params import get_value, set_readonly
+from . import busy as _busy
+from . import context, loops, pool
+from ._params import get_value
 from .config import config
-from .session import Session, _current, current_session
+from .errors import describe, handle_exception
 
-log = logging.getLogger("panel_state.callbacks")
+if TYPE_CHECKING:
+    from .session import Session
+
+__all__ = ["Done", "Schedule", "async_executor", "blocking_watch", "execute", "run",
+           "run_onload", "slow_warnings", "spawn", "submit", "warn_if_slow"]
+
+log = logging.getLogger(__name__)
 
 Schedule = bool | Literal["auto", "thread"]
 
-# -- thread pool ---------------------------------------------------------------------
+#: ``done(exc)``: called once the work finished, with its exception or None.
+Done = Callable[[BaseException | None], Any]
 
-_pool: concurrent.futures.ThreadPoolExecutor | None = None
-_pool_size: int | None = None
-_pool_lock = threading.Lock()
-
-
-def thread_pool() -> concurrent.futures.ThreadPoolExecutor | None:
-    """Return the shared thread pool, creating it when ``config.nthreads`` is set."""
-    global _pool, _pool_size
-    n = get_value(config, "nthreads")  # every periodic tick asks; skip the descriptor
-    if n is None:
-        return None
-    with _pool_lock:
-        if _pool is None or _pool_size != n:
-            if _pool is not None:
-                _pool.shutdown(wait=False)
-            _pool = concurrent.futures.ThreadPoolExecutor(
-                max_workers=n or None, thread_name_prefix="panel_state"
-            )
-            _pool_size = n
-        return _pool
+#: A description of the callback: text, or a function making it (only called to report).
+What = str | Callable[[], str] | None
 
 
-def shutdown_pool(wait: bool = True) -> None:
-    """Shut the shared thread pool down; a new one is made on next use."""
-    global _pool, _pool_size
-    with _pool_lock:
-        pool, _pool, _pool_size = _pool, None, None
-    if pool is not None:
-        pool.shutdown(wait=wait, cancel_futures=True)
+def _name(what: What, fn: Any) -> str:
+    if what is None:
+        return describe(fn)
+    return what() if callable(what) else what
 
 
-_in_flight = 0
-
-
-def threads_in_flight() -> int:
-    """How many submitted callbacks are queued or running on the thread pool."""
-    return _in_flight
-
-
-def _count_in_flight(delta: int) -> None:
-    global _in_flight
-    with _pool_lock:
-        _in_flight += delta
-
-
-def _require_pool(what: str) -> concurrent.futures.ThreadPoolExecutor:
-    pool = thread_pool()
-    if pool is None:
-        raise RuntimeError(
-            f"Cannot run {what} on a thread: there is no thread pool. Set "
-            "pn.config.nthreads (or pass --num-threads to panel-state serve) first."
-        )
-    return pool
-
-
-# -- loops ---------------------------------------------------------------------------
-
-_default_loop: asyncio.AbstractEventLoop | None = None
-
-
-def set_default_loop(loop: asyncio.AbstractEventLoop | None) -> None:
-    """Set the loop that work started outside any session and any running loop uses.
-
-    The server sets its loop here before running ``--setup`` scripts, and the virtual
-    clock of :mod:`panel_state.testing` sets its own.
-    """
-    global _default_loop
-    _default_loop = loop
-
-
-def default_loop() -> asyncio.AbstractEventLoop | None:
-    """Return the default loop, if one is set and not closed."""
-    if _default_loop is not None and _default_loop.is_closed():
-        return None
-    return _default_loop
-
-
-def close_loop(loop: asyncio.AbstractEventLoop) -> None:
-    """Cancel what is still pending on ``loop`` (not running), let it finish, close it."""
-    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
-    for task in pending:
-        task.cancel()
-    if pending:
-        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-    loop.run_until_complete(loop.shutdown_asyncgens())
-    loop.close()
-
-
-def resolve_loop(session: Session | None = None) -> asyncio.AbstractEventLoop | None:
-    """The loop for new work: the session's, else the running one, else the default."""
-    if session is not None and session.loop is not None:
-        return session.loop
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return default_loop()
-
-
-def running_loop() -> asyncio.AbstractEventLoop | None:
-    """Return the loop running in this thread, or None."""
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return None
-
-
-# -- errors --------------------------------------------------------------------------
-
-
-def describe(fn: Any) -> str:
-    """A short human name for a callable, for log lines and warnings."""
-    while isinstance(fn, functools.partial):
-        fn = fn.func
-    name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
-    module = getattr(fn, "__module__", None)
-    return f"{module}.{name}" if module and module not in ("builtins",) else str(name)
-
-
-def handle_exception(exc: BaseException, what: str, session: Session | None = None) -> None:
-    """Log ``exc`` with context and hand it to ``config.exception_handler``.
-
-    Never raises: an exception handler that raises is logged too.
-    """
-    where = f" in session {session.id[:8]}" if session is not None else ""
-    log.error("Error in %s%s: %s", what, where, exc, exc_info=exc)
-    handler = config.exception_handler
-    if handler is not None:
-        try:
-            handler(exc)
-        except Exception as handler_exc:
-            log.error("config.exception_handler raised while handling an error in %s",
-                      what, exc_info=handler_exc)
-
-
-# -- busy accounting -------------------------------------------------------------------
-
-_process_busy = 0
-_busy_lock = threading.Lock()
-
-
-_state: Any = None
-
-
-def _process_target() -> Any:
-    # Imported on first use (state imports this module); cached because busy
-    # accounting runs on every periodic tick and an import statement costs ~1 µs.
-    global _state
-    if _state is None:
-        from .state import state
-
-        _state = state
-    return _state
-
-
-def busy_enter(session: Session | None) -> None:
-    """Count one more busy callback for ``session`` (outside a session: for ``state``)."""
-    global _process_busy
-    target = _state if _state is not None else _process_target()
-    owner = session if session is not None else target
-    with _busy_lock:
-        first_process = _process_busy == 0
-        _process_busy += 1
-        first_owner = owner._busy_count == 0
-        owner._busy_count += 1
-    if first_owner:
-        set_readonly(owner, "busy", True)
-    if first_process:
-        set_readonly(target, "process_busy", True)
-
-
-def busy_exit(session: Session | None) -> None:
-    """Count one busy callback of ``session`` (or of ``state``) as finished."""
-    global _process_busy
-    target = _state if _state is not None else _process_target()
-    owner = session if session is not None else target
-    with _busy_lock:
-        if not owner._busy_count:
-            return
-        owner._busy_count -= 1
-        last_owner = owner._busy_count == 0
-        _process_busy = max(0, _process_busy - 1)
-        last_process = _process_busy == 0
-    if last_owner:
-        set_readonly(owner, "busy", False)
-    if last_process:
-        set_readonly(target, "process_busy", False)
-
-
-def busy_reset(session: Session) -> None:
-    """Drop whatever busy count a destroyed session still holds."""
-    for _ in range(session._busy_count):
-        busy_exit(session)
-
-
-def busy_reset_all() -> None:
-    """Reset the process-wide busy counter (used by ``state.reset``)."""
-    global _process_busy
-    target = _process_target()
-    with _busy_lock:
-        _process_busy = 0
-        target._busy_count = 0
-    set_readonly(target, "busy", False)
-    set_readonly(target, "process_busy", False)
-
-
-def _busy_exit_soon(session: Session | None) -> None:
-    """Finish a busy count from any thread, on the session's loop when it runs."""
-    loop = session.loop if session is not None else None
-    if loop is not None and not loop.is_closed() and running_loop() is not loop:
-        try:
-            loop.call_soon_threadsafe(busy_exit, session)
-            return
-        except RuntimeError:
-            pass
-    busy_exit(session)
-
-
-# -- running callbacks -------------------------------------------------------------------
-
+# -- block warnings ----------------------------------------------------------------------
 
 _slow_warnings = 0
 
@@ -274,7 +87,7 @@ def warn_if_slow(what: str | Callable[[], str], started: float,
     global _slow_warnings
     elapsed = time.perf_counter() - started
     threshold = get_value(config, "block_warning_threshold")  # every tick asks
-    if not threshold or elapsed <= threshold or running_loop() is None:
+    if not threshold or elapsed <= threshold or loops.running_loop() is None:
         return
     if before is not None and _slow_warnings != before:
         return
@@ -282,8 +95,7 @@ def warn_if_slow(what: str | Callable[[], str], started: float,
     log.warning(
         "%s blocked the event loop for %.2f s (block_warning_threshold is %g s); make it "
         "async or run it with threaded=True / pn.state.execute(..., schedule='thread').",
-        what() if callable(what) else what, elapsed, threshold,
-    )
+        what() if callable(what) else what, elapsed, threshold)
 
 
 @contextlib.contextmanager
@@ -297,74 +109,97 @@ def blocking_watch(what: str | Callable[[], str]) -> Iterator[None]:
         warn_if_slow(what, started, before)
 
 
-def run_isolated(
-    fn: Callable[..., Any],
-    *args: Any,
-    session: Session | None = None,
-    what: str = "",
-    busy: bool = False,
-) -> Any:
-    """Call ``fn(*args)`` now with ``session`` active; exceptions are handled, not raised.
+# -- the runner ----------------------------------------------------------------------------
 
-    A returned awaitable is scheduled on the session's loop and owned by the session;
-    with ``busy`` the busy count covers it until it finishes.
+
+def run(fn: Callable[..., Any], *args: Any, session: Session | None = None,
+        what: What = None, kind: str = "callback", busy: bool = False,
+        done: Done | None = None) -> Any:
+    """Call ``fn(*args)`` now, in this thread, with ``session`` current.
+
+    Returns what ``fn`` returned, or None if it raised (the exception is handled). A
+    returned awaitable is run with :func:`spawn` (owned by the session, busy held
+    until it finishes) and the task is returned instead.
+
+    Parameters
+    ----------
+    fn : callable
+        The user code.
+    *args
+        Its arguments.
+    session : Session, optional
+        The session to run in (None: outside any session).
+    what : str or callable, optional
+        How to name it in logs; default ``describe(fn)``.
+    kind : str
+        One of :data:`panel_state.errors.KINDS`.
+    busy : bool
+        Count it toward the session's busy state.
+    done : callable, optional
+        ``done(exc_or_None)`` once finished (for a coroutine: when it ends).
     """
     if busy:
-        busy_enter(session)
-    token = _current.set(session)
+        _busy.enter(session)
+    token = context.enter(session)
     before = _slow_warnings
     started = time.perf_counter()
     try:
         result = fn(*args)
     except Exception as exc:
         if busy:
-            busy_exit(session)
-        handle_exception(exc, what or describe(fn), session)
+            _busy.exit(session)
+        # Still inside the session: a handler may use pn.state (a notification, say).
+        handle_exception(exc, _name(what, fn), session, kind)
+        if done is not None:
+            done(exc)
         return None
     finally:
-        _current.reset(token)
-        warn_if_slow(what or (lambda: describe(fn)), started, before)
-    if inspect.isawaitable(result):
-        return spawn(result, session=session, what=what or describe(fn), busy_held=busy)
+        context.leave(token)
+        warn_if_slow(what if what is not None else (lambda: describe(fn)), started, before)
+    if result is not None and inspect.isawaitable(result):
+        return spawn(result, session=session, what=_name(what, fn), kind=kind, held=busy,
+                     done=done)
     if busy:
-        busy_exit(session)
+        _busy.exit(session)
+    if done is not None:
+        done(None)
     return result
 
 
-def spawn(
-    awaitable: Awaitable[Any],
-    *,
-    session: Session | None,
-    what: str,
-    busy: bool = False,
-    busy_held: bool = False,
-) -> asyncio.Future[Any] | None:
-    """Run ``awaitable`` on the session's loop (or the running/default loop).
+def spawn(awaitable: Awaitable[Any], *, session: Session | None = None, what: What = "",
+          kind: str = "callback", busy: bool = False, held: bool = False,
+          done: Done | None = None) -> asyncio.Future[Any] | None:
+    """Run ``awaitable`` on the session's loop (else the running, else the default one).
 
-    The session is active in the task; exceptions are handled; with ``busy`` (or
-    ``busy_held``, when the caller already counted it) busy lasts until the task ends.
+    The session is current in the task; an exception is handled; with ``busy`` (or
+    ``held``, when the caller already counted it) busy lasts until the task ends.
     Safe from any thread. With no loop anywhere it runs to completion right here.
+    Returns the task (wrapped for the caller's loop when started from another one).
     """
     if busy:
-        busy_enter(session)
-    counted = busy or busy_held
+        _busy.enter(session)
+    counted = busy or held
 
     async def runner() -> Any:
-        token = _current.set(session)
+        token = context.enter(session)
+        error: BaseException | None = None
         try:
             return await awaitable
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            handle_exception(exc, what, session)
+            error = exc
+            handle_exception(exc, _name(what, awaitable), session, kind)
             return None
         finally:
-            _current.reset(token)
+            context.leave(token)
             if counted:
-                busy_exit(session)
+                _busy.exit(session)
+            if done is not None:
+                done(error)
 
-    loop = resolve_loop(session)
-    here = running_loop()
+    loop = loops.resolve_loop(session)
+    here = loops.running_loop()
     if loop is None:
         asyncio.run(runner())
         return None
@@ -374,105 +209,94 @@ def spawn(
             session.track(task)
         return task
     future = asyncio.run_coroutine_threadsafe(runner(), loop)
-    wrapped = asyncio.wrap_future(future, loop=here) if here is not None else None
-    return wrapped
+    return asyncio.wrap_future(future, loop=here) if here is not None else None
 
 
-def submit(
-    fn: Callable[..., Any],
-    *args: Any,
-    session: Session | None,
-    what: str,
-    busy: bool = False,
-) -> asyncio.Future[Any] | concurrent.futures.Future[Any]:
-    """Run ``fn(*args)`` on the thread pool with ``session`` active.
+def submit(fn: Callable[..., Any], *args: Any, session: Session | None = None,
+           what: What = None, kind: str = "callback", busy: bool = False,
+           done: Done | None = None) -> asyncio.Future[Any] | concurrent.futures.Future[Any]:
+    """Run ``fn(*args)`` on the thread pool with ``session`` current there.
 
-    Raises RuntimeError when there is no pool. Exceptions are handled; busy, when
-    counted, ends on the session's loop once the thread finishes.
+    Exceptions are handled; busy (when counted) and ``done`` finish on the session's
+    loop once the thread -- or a coroutine ``fn`` returned -- is done.
+
+    Raises
+    ------
+    RuntimeError
+        When there is no thread pool (``config.nthreads`` is None).
     """
-    pool = _require_pool(what)
-    if busy:
-        busy_enter(session)
-    ctx = contextvars.copy_context()
+    executor = pool.require_pool(_name(what, fn))
+    loop = loops.resolve_loop(session)
+
+    def finish(error: BaseException | None) -> None:
+        if busy:
+            _busy.exit(session)
+        if done is not None:
+            done(error)
+
+    def finished(error: BaseException | None) -> None:
+        loops.call_on(loop, finish, error)
 
     def work() -> Any:
-        token = _current.set(session)
         try:
-            result = fn(*args)
-            if inspect.isawaitable(result):
-                spawn(result, session=session, what=what)
-            return result
-        except Exception as exc:
-            handle_exception(exc, what, session)
-            return None
+            return run(fn, *args, session=session, what=what, kind=kind, done=finished)
         finally:
-            _current.reset(token)
-            if busy:
-                _busy_exit_soon(session)
-            _count_in_flight(-1)
+            pool.track(-1)
 
-    _count_in_flight(1)
+    if busy:
+        _busy.enter(session)
+    pool.track(1)
     try:
-        future = pool.submit(ctx.run, work)
+        # The caller's context travels into the thread (a notebook cell's output routing).
+        future = executor.submit(contextvars.copy_context().run, work)
     except RuntimeError:
-        _count_in_flight(-1)
+        pool.track(-1)
         if busy:
-            busy_exit(session)
+            _busy.exit(session)
         raise
-    here = running_loop()
-    if here is not None:
-        return asyncio.wrap_future(future, loop=here)
-    return future
+    here = loops.running_loop()
+    return asyncio.wrap_future(future, loop=here) if here is not None else future
+
+
+# -- entry points ------------------------------------------------------------------------
 
 
 def _is_coroutine_function(fn: Any) -> bool:
     while isinstance(fn, functools.partial):
         fn = fn.func
     return inspect.iscoroutinefunction(fn) or inspect.iscoroutinefunction(
-        getattr(fn, "__call__", None)  # noqa: B004 - callable objects with async __call__
-    )
+        getattr(fn, "__call__", None))  # noqa: B004 - callable objects with async __call__
 
 
-def execute(
-    callback: Callable[[], Any],
-    schedule: Schedule = "auto",
-    *,
-    session: Session | None = None,
-) -> Any:
-    """Run ``callback`` in the right place; see :meth:`State.execute`."""
+def execute(callback: Callable[[], Any], schedule: Schedule = "auto", *,
+            session: Session | None = None) -> Any:
+    """Run ``callback`` in the right place; see :meth:`panel_state.state.State.execute`."""
     if not callable(callback):
         raise TypeError(f"execute needs a callable, got {type(callback).__name__}.")
     if schedule not in ("auto", "thread", True, False):
         raise ValueError(
-            f"execute schedule must be 'auto', 'thread', True or False, got {schedule!r}."
-        )
-    session = session if session is not None else current_session()
+            f"execute schedule must be 'auto', 'thread', True or False, got {schedule!r}.")
+    session = session if session is not None else context.current_session()
     what = describe(callback)
     if schedule == "thread":
-        return submit(callback, session=session, what=what)
+        return submit(callback, session=session, what=what, kind="execute")
     if _is_coroutine_function(callback):
-        return spawn(callback(), session=session, what=what)
-    loop = resolve_loop(session) if session is not None or schedule is True else None
+        return spawn(callback(), session=session, what=what, kind="execute")
+    loop = loops.resolve_loop(session) if session is not None or schedule is True else None
     if schedule is False or loop is None or (schedule == "auto" and (
-        session is None or session.on_loop_thread()
-    )):
-        return run_isolated(callback, session=session, what=what)
+            session is None or session.on_loop_thread())):
+        return run(callback, session=session, what=what, kind="execute")
 
     def deferred() -> None:
-        if session is not None and session.destroyed:
-            return
-        run_isolated(callback, session=session, what=what)
+        if session is None or not session.destroyed:
+            run(callback, session=session, what=what, kind="execute")
 
-    if running_loop() is loop:
-        loop.call_soon(deferred)
-    else:
-        loop.call_soon_threadsafe(deferred)
+    loops.call_soon(loop, deferred)
     return None
 
 
-def run_onload(
-    session: Session, batch: Iterable[tuple[Callable[[], Any], bool]]
-) -> list[Awaitable[Any]]:
+def run_onload(session: Session | None, batch: Iterable[tuple[Callable[[], Any], bool]]
+               ) -> list[Awaitable[Any]]:
     """Run a batch of onload callbacks in order, each isolated.
 
     Returns the awaitables (async and threaded callbacks) the caller may wait for.
@@ -482,22 +306,23 @@ def run_onload(
         what = f"onload callback {describe(callback)}"
         if threaded:
             try:
-                pending.append(submit(callback, session=session, what=what))  # type: ignore[arg-type]
+                pending.append(submit(callback, session=session, what=what,  # type: ignore[arg-type]
+                                      kind="onload"))
             except RuntimeError as exc:
-                handle_exception(exc, what, session)
+                handle_exception(exc, what, session, "onload")
             continue
-        result = run_isolated(callback, session=session, what=what)
+        result = run(callback, session=session, what=what, kind="onload")
         if isinstance(result, asyncio.Future):
             pending.append(result)
     return pending
 
 
 def async_executor(fn: Callable[[], Any]) -> None:
-    """param's ``async_executor``: run async watchers on the loop, session active.
+    """param's ``async_executor``: run async watchers on the loop, session current.
 
-    An async watcher started by a session's event counts toward its busy state until
-    it finishes.
+    An async watcher started while its session is busy (by a browser event) counts
+    toward that busy state until it finishes.
     """
-    session = current_session()
-    spawn(fn(), session=session, what=f"async watcher {describe(fn)}",
-          busy=session is not None and session._busy_count > 0)
+    session = context.current_session()
+    spawn(fn(), session=session, what=lambda: f"async watcher {describe(fn)}",
+          kind="watcher", busy=session is not None and session.busy_counter.count > 0)

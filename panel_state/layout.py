@@ -24,7 +24,7 @@ from typing import Any, ClassVar, SupportsIndex, overload
 
 import param
 
-from .pane import panel
+from .reactive import panel
 from .viewable import Viewable
 
 __all__ = ["Column", "ListLike", "Row"]
@@ -40,7 +40,7 @@ def _contains(parent: Viewable, target: Viewable) -> bool:
             continue
         seen.add(id(node))
         # Read the child params directly: _children() could start a deferred evaluation.
-        for name in node._child_params:
+        for name in node.view_child_params:
             value = getattr(node, name)
             stack.extend(value if isinstance(value, list) else [] if value is None else [value])
     return False
@@ -52,8 +52,8 @@ class ListLike(Viewable):
     objects = param.List(default=[], doc="The children, in display order.")
     visible = param.Boolean(default=True, doc="Whether the layout is shown.")
 
-    _rendered: ClassVar[tuple[str, ...]] = ("visible",)
-    _child_params: ClassVar[tuple[str, ...]] = ("objects",)
+    view_params: ClassVar[tuple[str, ...]] = ("visible",)
+    view_child_params: ClassVar[tuple[str, ...]] = ("objects",)
     _coerced: ClassVar[frozenset[str]] = frozenset({"objects"})
 
     def __init__(self, *objects: Any, **params: Any) -> None:
@@ -81,7 +81,7 @@ class ListLike(Viewable):
                 )
         return children
 
-    def _children(self) -> list[Viewable]:
+    def view_children(self) -> list[Viewable]:
         return list(self.objects)
 
     # -- list interface ----------------------------------------------------------------
@@ -173,10 +173,10 @@ class ListLike(Viewable):
 class Row(ListLike):
     """Children laid out left to right."""
 
-    _kind: ClassVar[str] = "Row"
+    view_kind: ClassVar[str] = "Row"
 
 
 class Column(ListLike):
     """Children laid out top to bottom."""
 
-    _kind: ClassVar[str] = "Column"
+    view_kind: ClassVar[str] = "Column"

@@ -7,7 +7,11 @@ from typing import Any
 
 import param
 
-from .execution import describe, handle_exception
+from .context import current_session
+from .errors import describe
+from .execution import run
+
+__all__ = ["Link", "link"]
 
 
 class Link:
@@ -108,10 +112,8 @@ def link(
 
         def run_callback(event: param.parameterized.Event) -> None:
             fn = callbacks[event.name]
-            try:
-                fn(target, event)
-            except Exception as exc:
-                handle_exception(exc, f"link callback {describe(fn)}")
+            run(fn, target, event, session=current_session(), kind="link",
+                what=f"link callback {describe(fn)}")
 
         watchers.append((source, source.param.watch(run_callback, list(callbacks))))
         return Link(source, target, watchers)

@@ -6,10 +6,13 @@ works the same way). Its ``pathname``, ``search`` and ``hash`` are writable para
 ``sync`` keeps params of any Parameterized in two-way sync with query keys. The query
 codec lives in :mod:`panel_state.query`; this module wires it to param.
 
-The server talks to a Location through three methods: :meth:`Location._listen` (be
-told when the URL changed on the Python side), :meth:`Location._client_action` (what the
-browser must do after a batch of Python-side work) and
-:meth:`Location._apply_client_url` (the browser moved: load, back/forward, hash).
+A connection to a client talks to a Location through the
+:class:`~panel_state.contracts.LocationChannel` contract: :meth:`Location.listen` (be
+told when the URL changed on the Python side), :meth:`Location.take_client_action`
+(what the browser must do after a batch of Python-side work),
+:meth:`Location.apply_browser_url` (the browser moved: load, back/forward, hash) and
+:meth:`Location.close` (the session ended). The validation rules of the URL parts and
+the request parsing live in :mod:`panel_state.urls`.
 
 Thread-safety: a Location is not thread-safe; use it on its session's loop
 (``pn.state.execute`` gets you there).
@@ -17,66 +20,25 @@ Thread-safety: a Location is not thread-safe; use it on its session's loop
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import param
 
-from ._params import set_readonly
-from .execution import describe, run_isolated
-from .query import (
-    Query,
-    compose_href,
-    encode_value,
-    location_parts,
-    parse_search,
-    parse_value,
-    update_search,
-)
-from .session import current_session
-from .urlsync import URLSync, _Synced
+from ._params import only_watcher, set_readonly, store
+from .context import current_session
+from .errors import describe
+from .execution import run
+from .query import Query, encode_value, parse_search, parse_value, update_search
+from .urls import URLPart, compose_href, location_parts, part_problem
+from .urlsync import History, QuerySync, Synced
 
-log = logging.getLogger("panel_state.location")
+__all__ = ["Location"]
 
 _PLAIN = param.Parameter()
 
 
-def part_problem(name: str, value: str) -> str | None:
-    """Why ``value`` is not a valid ``Location.<name>``, or None when it is."""
-    if name == "pathname":
-        if value and value != "srcdoc" and not value.startswith("/"):
-            return (f"Location.pathname must be '', start with '/' or be 'srcdoc', got "
-                    f"{value!r}. Use {'/' + value!r}.")
-        if "?" in value or "#" in value:
-            return (f"Location.pathname must not contain '?' or '#', got {value!r}. Set "
-                    f"the query with `search` and the fragment with `hash`.")
-    elif name == "search":
-        if value and not value.startswith("?"):
-            return (f"Location.search must be '' or start with '?', got {value!r}. "
-                    f"Use {'?' + value!r}.")
-        if "#" in value:
-            return (f"Location.search must not contain '#', got {value!r}. Set the "
-                    f"fragment with `hash`, or write '#' as '%23' inside a value.")
-    elif name == "hash" and value and not value.startswith("#"):
-        return (f"Location.hash must be '' or start with '#', got {value!r}. "
-                f"Use {'#' + value!r}.")
-    return None
-
-
-class _URLPart(param.String):
-    """A writable URL part; the rule it enforces is chosen by its name."""
-
-    def _validate_value(self, value: Any, allow_None: bool) -> None:
-        if not isinstance(value, str):
-            raise TypeError(f"Location.{self.name} must be a string, got "
-                            f"{type(value).__name__} {value!r}.")
-        problem = part_problem(self.name or "", value)
-        if problem:
-            raise ValueError(problem)
-
-
-class Location(URLSync, param.Parameterized):
+class Location(param.Parameterized):
     """The URL of the page: read it, change it, and sync params with its query.
 
     ``href``, ``hostname``, ``protocol`` and ``port`` are read-only; ``pathname``,
@@ -109,13 +71,13 @@ class Location(URLSync, param.Parameterized):
         Protocol of the page with its colon, e.g. ``'http:'`` or ``'https:'``.""")
     port = param.String(default="", readonly=True, doc="""
         Port of the page as a string, e.g. ``'5006'``; ``''`` for the default port.""")
-    pathname = _URLPart(default="", doc="""
+    pathname = URLPart(default="", doc="""
         Path of the page: ``''``, starting with ``'/'`` (e.g. ``'/user_guide/app'``)
         or ``'srcdoc'``.""")
-    search = _URLPart(default="", doc="""
+    search = URLPart(default="", doc="""
         Query part of the URL: ``''`` or starting with ``'?'``, e.g. ``'?color=blue'``.
         Synced objects follow it.""")
-    hash = _URLPart(default="", doc="""
+    hash = URLPart(default="", doc="""
         Fragment of the URL: ``''`` or starting with ``'#'``, e.g. ``'#interact'``.""")
     reload = param.Boolean(default=False, doc="""
         Navigate with a full page load when ``pathname`` or ``search`` changes
@@ -124,16 +86,11 @@ class Location(URLSync, param.Parameterized):
 
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
-        self._synced: list[_Synced] = []
-        self._by_key: dict[str, list[tuple[_Synced, str]]] = {}
-        # (id(obj), param name) -> the value this Location is setting from the URL, so
-        # the object's watcher does not write it back (and re-encode '007' as '7').
-        self._applying: dict[tuple[int, str], Any] = {}
+        self._query_sync = QuerySync(self._current_query, self._write)
         # Who is changing a URL part right now: None (user code: a history push),
         # 'push'/'replace' (a write from this Location), 'client' (the browser).
         self._origin: str | None = None
         self._pending_push = False
-        self._closed = False
         self._listeners: list[Callable[[], Any]] = []
         self._origin_text = compose_href(self.protocol, self.hostname, self.port, "", "", "")
         self._query: Query = parse_search(self.search)
@@ -220,15 +177,14 @@ class Location(URLSync, param.Parameterized):
         """
         updates: dict[str, str | None] = {}
         for key, value in kwargs.items():
-            targets = self._by_key.get(key)
-            parameter = targets[0][0].params[targets[0][1]] if targets else _PLAIN
+            parameter = self._query_sync.parameter_for(key) or _PLAIN
             try:
                 updates[key] = encode_value(parameter, value)
             except TypeError as exc:
                 raise TypeError(f"Location.update_query({key}=...): {exc}") from None
         self._write(updates, "push", None)
 
-    def _write(self, updates: Mapping[str, str | None], mode: str, source: _Synced | None) -> None:
+    def _write(self, updates: Mapping[str, str | None], mode: str, source: Synced | None) -> None:
         current = self._current_query()
         new = update_search(current, updates)
         if new is current:
@@ -237,7 +193,7 @@ class Location(URLSync, param.Parameterized):
         if self._only_we_watch_search():
             # Nobody else observes `search`: store it and do what _on_parts would,
             # without param's event dispatch (the hot path of every synced change).
-            self._param__private.values["search"] = new.text
+            store(self, "search", new.text)
             set_readonly(self, "href", self._compose())
             if mode == "push":
                 self._pending_push = True
@@ -250,22 +206,10 @@ class Location(URLSync, param.Parameterized):
             finally:
                 self._origin = previous
         # Other synced objects reading the keys just written follow them.
-        by_key = self._by_key
-        touched: dict[int, tuple[_Synced, list[str]]] = {}
-        for key in updates:
-            for synced, pname in by_key.get(key, ()):
-                if synced is not source:
-                    touched.setdefault(id(synced), (synced, []))[1].append(pname)
-        for synced, names in touched.values():
-            self._apply(synced, names)
+        self._query_sync.follow(updates, source)
 
     def _only_we_watch_search(self) -> bool:
-        watchers = self._param__private.watchers.get("search")
-        if not watchers or len(watchers) != 1:
-            return False
-        own = watchers.get("value")
-        return (own is not None and len(own) == 1 and own[0] is self._parts_watcher
-                and not type(self).param["search"].watchers)
+        return only_watcher(self, "search", self._parts_watcher)
 
     def _on_parts(self, *events: param.parameterized.Event) -> None:
         set_readonly(self, "href", self._compose())
@@ -280,15 +224,11 @@ class Location(URLSync, param.Parameterized):
             old = self._query
             new = self._query = self._current_query()
             changed = {k for k in new.index if old.get(k) != new.get(k)}
-            if not changed:
-                return
-            for synced in list(self._synced):
-                names = [p for p, q in synced.mapping.items() if q in changed]
-                if names:
-                    self._apply(synced, names)
+            if changed:
+                self._query_sync.follow_changed(changed)
 
     # -- server contract ----------------------------------------------------------------
-    def _client_action(self) -> tuple[str, str] | None:
+    def take_client_action(self) -> tuple[str, str] | None:
         """What the browser must do now: ``(action, url)`` or None; clears what is pending.
 
         ``url`` is pathname + search + hash. ``action`` is ``'navigate'`` when
@@ -311,12 +251,12 @@ class Location(URLSync, param.Parameterized):
         if self._listeners:
             self._notify()
 
-    def _listen(self, callback: Callable[[], Any]) -> Callable[[], None]:
+    def listen(self, callback: Callable[[], Any]) -> Callable[[], None]:
         """Call ``callback()`` after every Python-side change of the URL parts or reload.
 
-        For the server: it flushes the URL (:meth:`_client_action`) when called. Unlike
+        For the server: it flushes the URL (:meth:`take_client_action`) when called. Unlike
         a param watcher on ``search``, a listener keeps synced changes on their fast
-        path. Changes applied with :meth:`_apply_client_url` are not reported. Returns
+        path. Changes applied with :meth:`apply_browser_url` are not reported. Returns
         a function that removes the listener.
         """
         self._listeners.append(callback)
@@ -329,14 +269,14 @@ class Location(URLSync, param.Parameterized):
 
     def _notify(self) -> None:
         for callback in list(self._listeners):
-            run_isolated(callback, session=current_session(),
-                         what=f"Location listener {describe(callback)}")
+            run(callback, session=current_session(), kind="callback",
+                what=f"Location listener {describe(callback)}")
 
-    def _apply_client_url(self, pathname: str, search: str, hash: str) -> None:
+    def apply_browser_url(self, pathname: str, search: str, hash: str) -> None:
         """Take the URL the browser shows (page load, back/forward, hash change).
 
         The parts and the synced objects follow; nothing is left pending for
-        :meth:`_client_action`, as the browser already shows this URL.
+        :meth:`take_client_action`, as the browser already shows this URL.
 
         Raises
         ------
@@ -359,16 +299,65 @@ class Location(URLSync, param.Parameterized):
         finally:
             self._origin = None
 
-    def _teardown(self) -> None:
+    def close(self) -> None:
         """Unsync everything and drop references (the session was destroyed).
 
         The URL is left as it is. Afterwards no synced object holds a reference to this
         Location, and :meth:`sync` raises.
         """
-        for synced in self._synced:
-            self._unwatch(synced)
-        self._synced = []
-        self._by_key = {}
-        self._applying = {}
+        self._query_sync.close()
         self._listeners = []
-        self._closed = True
+
+    # -- sync -----------------------------------------------------------------------------
+    def sync(self, parameterized: param.Parameterized | type[param.Parameterized],
+             parameters: Iterable[str] | Mapping[str, str] | None = None,
+             on_error: Callable[[dict[str, str]], Any] | None = None,
+             history: History = "push") -> None:
+        """Keep params of ``parameterized`` in two-way sync with query keys.
+
+        The URL wins at sync time: keys already in the URL set the params, then the
+        remaining params are written to the URL (replacing the current history
+        entry). From then on, param changes update the URL and URL changes (user code,
+        ``update_query``, the browser's back/forward) update the params. Syncing the
+        same object again adds to what is synced.
+
+        Parameters
+        ----------
+        parameterized : param.Parameterized or a subclass
+            The object (or class) to sync.
+        parameters : list of str or dict, optional
+            Param names (query key = param name) or ``{param: query_key}``. Default:
+            every param except ``name`` and constant or read-only ones.
+        on_error : callable, optional
+            Called with ``{param: text}`` for URL values a param rejects (the rest
+            still apply). Without it such values are logged as a warning.
+        history : {'push', 'replace'}
+            Whether each later param change adds a browser history entry (``'push'``)
+            or replaces the current one (``'replace'``, sensible for sliders).
+
+        Raises
+        ------
+        TypeError
+            For a non-Parameterized target, a non-callable ``on_error``, or a param
+            whose value cannot be written as JSON.
+        ValueError
+            For unknown, constant or read-only params, a query key used twice, or an
+            invalid ``history``. Nothing is synced then.
+        RuntimeError
+            When the Location has been torn down (its session was destroyed).
+        """
+        self._query_sync.sync(parameterized, parameters, on_error, history)
+
+    def unsync(self, parameterized: Any, parameters: Iterable[str] | None = None) -> None:
+        """Stop syncing ``parameterized`` (or only ``parameters`` of it).
+
+        The unsynced params' keys are removed from the URL (unless another synced object
+        still uses them; recorded with the sync's ``history`` mode); every other key is
+        left untouched, and the rest of the object stays synced.
+
+        Raises
+        ------
+        ValueError
+            If the object was never synced, or for names that are not synced on it.
+        """
+        self._query_sync.unsync(parameterized, parameters)

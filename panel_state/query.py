@@ -12,9 +12,8 @@ Three jobs, each a function of explicit inputs:
   :func:`parse_value` reads text as the most specific plain type (int, float, bool,
   JSON list/object, else str); :func:`decode_value` reads text for one Parameter
   (raw text for ``String``, the typed value otherwise, then ``param.deserialize``).
-* **Requests.** :func:`location_parts` splits the protocol, host and URI of a page
-  request (IPv6 hosts, ``::ffff:`` prefixes and proxy URI forms included) into the
-  parts a Location holds, and :func:`compose_href` puts them back together.
+
+Splitting a page request into the parts of a Location is :mod:`panel_state.urls`.
 
 Examples
 --------
@@ -30,21 +29,22 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import logging
 import math
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
-from urllib.parse import quote_plus, unquote_plus, urlsplit
+from urllib.parse import quote_plus, unquote_plus
 
 import param
 
+log = logging.getLogger(__name__)
+
 __all__ = [
     "Query",
-    "compose_href",
     "decode_value",
     "encode_component",
     "encode_value",
-    "location_parts",
     "parse_search",
     "parse_value",
     "update_search",
@@ -60,8 +60,6 @@ _INT = re.compile(r"-?[0-9]+")
 _FLOAT = re.compile(r"-?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _SPECIAL_FLOATS = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf,
                    "infinity": math.inf, "-infinity": -math.inf}
-_PROXY_PREFIX = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*,)+(?=[A-Za-z][A-Za-z0-9+.-]*:|/)")
-_ABSOLUTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?//")
 
 
 def encode_component(text: str) -> str:
@@ -312,7 +310,8 @@ def _choose(options: Any, typed: Any, text: str) -> Any:
         if text in options:
             return text
     except Exception:  # exotic objects whose == misbehaves: fall back to the typed value
-        pass
+        log.debug("Comparing %r with the options raised; keeping the typed value", typed,
+                  exc_info=True)
     return typed
 
 
@@ -345,103 +344,7 @@ def decode_value(parameter: param.Parameter, text: str) -> Any:
         try:
             return parameter.deserialize(typed)
         except Exception:  # let validation report the value as it was given
+            log.debug("%s could not deserialize %r; validation will report it",
+                      type(parameter).__name__, typed, exc_info=True)
             return typed
     return typed
-
-
-# -- requests ---------------------------------------------------------------------------
-
-def _split_host(host: str) -> tuple[str, str]:
-    h = host.strip()
-    if h.lower().startswith("::ffff:"):
-        h = h[7:]
-    if h == "::1":
-        return "localhost", ""
-    if h.startswith("["):
-        end = h.find("]")
-        if end == -1:
-            raise ValueError(f"Host {host!r} opens '[' without closing it; an IPv6 host "
-                             f"is written '[addr]' or '[addr]:port'.")
-        addr, rest = h[1:end], h[end + 1:]
-        if addr.lower().startswith("::ffff:") and "." in addr:
-            hostname = addr[7:]
-        else:
-            hostname = f"[{addr}]"
-        if rest and not rest.startswith(":"):
-            raise ValueError(f"Host {host!r} has {rest!r} after its IPv6 address; only "
-                             f"':port' may follow ']'.")
-        port = rest[1:]
-    elif h.count(":") > 1:
-        hostname, port = f"[{h}]", ""
-    else:
-        hostname, _, port = h.partition(":")
-    if port and not port.isdigit():
-        raise ValueError(f"Host {host!r} has port {port!r}; a port is a number.")
-    return hostname, port
-
-
-def location_parts(protocol: str | None, host: str | None, uri: str | None) -> dict[str, str]:
-    """Split a page request into the parts of a Location.
-
-    Parameters
-    ----------
-    protocol : str
-        ``'http'`` or ``'https'`` (a trailing colon is accepted).
-    host : str
-        The Host header: ``'name'``, ``'name:port'``, ``'[v6]:port'``, a bare IPv6
-        address, possibly with an ``::ffff:`` prefix (which is dropped); ``'::1'``
-        reads as ``localhost``.
-    uri : str
-        Path, query and fragment as the server received them; proxy forms such as
-        ``'https,http://host/path'`` and absolute URLs are reduced to their path.
-
-    Returns
-    -------
-    dict
-        ``protocol`` (with colon), ``hostname``, ``port``, ``pathname``, ``search``,
-        ``hash`` and ``href``.
-
-    Raises
-    ------
-    ValueError
-        For a malformed host or a path that does not start with ``/``.
-
-    Examples
-    --------
-    >>> location_parts("http", "::ffff:172.20.0.233", "https,http://sub.domain.dk/p")["href"]
-    'http://172.20.0.233/p'
-    """
-    proto = (protocol or "").strip()
-    if proto and not proto.endswith(":"):
-        proto += ":"
-    hostname, port = _split_host(host or "")
-    u = _PROXY_PREFIX.sub("", (uri or "").strip())
-    if _ABSOLUTE.match(u):
-        parts = urlsplit(u)
-        path, query, fragment = parts.path or "/", parts.query, parts.fragment
-    else:
-        rest, _, fragment = u.partition("#")
-        path, _, query = rest.partition("?")
-    if path and not path.startswith("/") and path != "srcdoc":
-        raise ValueError(f"Request URI {uri!r} has path {path!r}; a page path starts "
-                         f"with '/'.")
-    search = f"?{query}" if query else ""
-    hash_ = f"#{fragment}" if fragment else ""
-    return {
-        "protocol": proto,
-        "hostname": hostname,
-        "port": port,
-        "pathname": path,
-        "search": search,
-        "hash": hash_,
-        "href": compose_href(proto, hostname, port, path, search, hash_),
-    }
-
-
-def compose_href(protocol: str, hostname: str, port: str, pathname: str, search: str,
-                 hash: str) -> str:
-    """``protocol//hostname[:port]`` + pathname + search + hash (no origin without a host)."""
-    origin = ""
-    if hostname:
-        origin = f"{protocol}//{hostname}:{port}" if port else f"{protocol}//{hostname}"
-    return f"{origin}{pathname}{search}{hash}"

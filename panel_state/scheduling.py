@@ -316,3 +316,41 @@ def make_trigger(
         f"schedule_task at= must be a datetime, an iterator of datetimes or a callable, "
         f"got {type(at).__name__}."
     )
+
+
+# -- periodic callbacks: the grid on the loop's monotonic clock ----------------------------
+
+
+def next_on_grid(origin: float, when: float, now: float, period_ms: int) -> float:
+    """When a periodic callback runs next, on its grid ``origin + k * period``.
+
+    ``when`` is the grid time of the run that just happened and ``now`` the loop time
+    after it. Grid points missed while the loop was stalled coalesce: the next run is
+    the first grid point after ``now`` (at least one period after ``when``). Whole
+    periods are counted from ``origin`` in integer milliseconds, so the grid never
+    drifts with float rounding.
+
+    Examples
+    --------
+    >>> next_on_grid(0.0, 0.2, 0.21, 200)   # on time: the next point
+    0.4
+    >>> next_on_grid(0.0, 0.2, 0.95, 200)   # stalled past 0.4, 0.6 and 0.8
+    1.0
+    """
+    index = round((when - origin) * 1000 / period_ms)
+    steps = max(1, int((now - when) * 1000 // period_ms) + 1)
+    return origin + (index + steps) * period_ms / 1000
+
+
+def past_timeout(start: float | None, t: float, timeout_ms: int | None) -> bool:
+    """Whether a run at loop time ``t`` would start after a periodic callback's timeout.
+
+    ``start`` is the loop time of ``start()``; 1 ms of tolerance absorbs float rounding
+    of the grid and timer batching.
+
+    Examples
+    --------
+    >>> past_timeout(10.0, 10.5, 500), past_timeout(10.0, 10.502, 500)
+    (False, True)
+    """
+    return timeout_ms is not None and start is not None and (t - start) * 1000 > timeout_ms + 1

@@ -1,32 +1,43 @@
-"""Session: one browser tab's document, its request data, busy state and lifecycle."""
+"""Session: one browser tab's (or notebook output's) document and its lifecycle.
+
+A Session holds the snapshot of the page request, its Location, its roots, its busy
+counter, its onload queue, the periodic callbacks and futures it owns and its
+destroyed-hooks. The process-wide lifecycle hooks (``pn.state.on_session_created``
+and global ``on_session_destroyed``) are registered here too.
+
+Lifecycle::
+
+    created -> rendered (app ran, first render sent) -> loaded (client rendered,
+    onload ran) -> destroyed (exactly once: hooks run, callbacks stop, refs dropped)
+"""
 
 from __future__ import annotations
 
 import asyncio
 import inspect
 import itertools
-import logging
 import re
 import secrets
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 import param
 
+from . import busy as _busy
+from . import context, execution, lifespan, loops
 from ._params import set_readonly
+from .location import Location
+from .urls import request_args
 
 if TYPE_CHECKING:
-    from .callbacks import PeriodicCallback
-    from .location import Location
+    from .periodic import PeriodicCallback
 
-log = logging.getLogger("panel_state.session")
-
-_current: ContextVar[Session | None] = ContextVar("panel_state_session", default=None)
+__all__ = ["PHASES", "Session", "add_created_hook", "add_destroyed_hook", "call_hook",
+           "clear_hooks", "live_sessions"]
 
 #: Sessions created and not yet destroyed, by id. Destroy removes them, so nothing
 #: here outlives a session.
@@ -34,18 +45,13 @@ _live: dict[str, Session] = {}
 _live_lock = threading.Lock()
 
 #: Process-wide lifecycle hooks, registered outside any session.
-created_hooks: list[Callable[..., Any]] = []
-destroyed_hooks: list[Callable[..., Any]] = []
+_created_hooks: list[Callable[..., Any]] = []
+_destroyed_hooks: list[Callable[..., Any]] = []
 
 PHASES = ("created", "rendered", "loaded", "destroyed")
 
 _COOKIE_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _COOKIE_VALUE = re.compile(r"[!#-+\--:<-\[\]-~]*")
-
-
-def current_session() -> Session | None:
-    """Return the session active in this context, or None outside any session."""
-    return _current.get()
 
 
 def live_sessions() -> list[Session]:
@@ -54,25 +60,43 @@ def live_sessions() -> list[Session]:
         return list(_live.values())
 
 
+def _add_hook(hooks: list[Callable[..., Any]], callback: Callable[..., Any]) -> None:
+    if callback in hooks:
+        return
+    hooks.append(callback)
+
+    def remove() -> None:
+        if callback in hooks:
+            hooks.remove(callback)
+
+    lifespan.adopt(remove)  # registered by a setup script: gone when its server stops
+
+
+def add_created_hook(callback: Callable[..., Any]) -> None:
+    """Run ``callback(session)`` for every new session, before its app (once per callable)."""
+    _add_hook(_created_hooks, callback)
+
+
+def add_destroyed_hook(callback: Callable[..., Any]) -> None:
+    """Run ``callback(session)`` when any session is destroyed (once per callable)."""
+    _add_hook(_destroyed_hooks, callback)
+
+
+def clear_hooks() -> None:
+    """Forget every process-wide lifecycle hook (``state.reset`` calls this)."""
+    _created_hooks.clear()
+    _destroyed_hooks.clear()
+
+
 def call_hook(hook: Callable[..., Any], session: Session) -> Any:
     """Call a lifecycle hook with the session if it takes an argument, else with none."""
     try:
         sig = inspect.signature(hook)
     except (TypeError, ValueError):
         return hook(session)
-    params = [
-        p
-        for p in sig.parameters.values()
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
-    ]
+    params = [p for p in sig.parameters.values()
+              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)]
     return hook(session) if params else hook()
-
-
-def _args_from_query(query: str) -> dict[str, list[bytes]]:
-    args: dict[str, list[bytes]] = {}
-    for key, value in parse_qsl(query, keep_blank_values=True):
-        args.setdefault(key, []).append(value.encode())
-    return args
 
 
 class Session(param.Parameterized):
@@ -81,7 +105,8 @@ class Session(param.Parameterized):
     A Session carries the snapshot of the page request (``session_args``, ``cookies``,
     ``headers``), its :class:`~panel_state.Location`, its roots, a busy counter, the
     onload queue, the periodic callbacks it owns and its destroyed-hooks. The server
-    creates one per websocket; tests create them with :func:`panel_state.testing.session`.
+    creates one per websocket, a notebook one per displayed output; tests create them
+    with :func:`panel_state.testing.session`.
 
     Thread-safety: read-only attributes may be read from any thread; everything else is
     meant to run on the session's event loop (``state.execute`` gets you there).
@@ -105,35 +130,23 @@ class Session(param.Parameterized):
     >>> s.destroy()
     """
 
-    busy = param.Boolean(
-        default=False,
-        readonly=True,
-        doc="True while a callback triggered by this session's events or periodic callbacks runs.",
-    )
-    loaded = param.Boolean(
-        default=False,
-        readonly=True,
-        doc="True once the client has rendered the page and every onload callback has run.",
-    )
+    busy = param.Boolean(default=False, readonly=True, doc="""
+        True while a callback triggered by this session's events or periodic callbacks
+        runs.""")
+    loaded = param.Boolean(default=False, readonly=True, doc="""
+        True once the client has rendered the page and every onload callback has run.""")
     phase: str = param.Selector(  # type: ignore[assignment]
-        default="created",
-        objects=list(PHASES),
-        readonly=True,
-        doc="Lifecycle phase: created -> rendered -> loaded -> destroyed.",
-    )
+        default="created", objects=list(PHASES), readonly=True,
+        doc="Lifecycle phase: created -> rendered -> loaded -> destroyed.")
 
     _ids = itertools.count(1)
 
-    def __init__(
-        self,
-        url: str = "http://localhost/",
-        *,
-        session_args: dict[str, list[bytes]] | None = None,
-        cookies: dict[str, str] | None = None,
-        headers: dict[str, str] | None = None,
-        loop: asyncio.AbstractEventLoop | None = None,
-        id: str | None = None,
-    ) -> None:
+    def __init__(self, url: str = "http://localhost/", *,
+                 session_args: dict[str, list[bytes]] | None = None,
+                 cookies: dict[str, str] | None = None,
+                 headers: dict[str, str] | None = None,
+                 loop: asyncio.AbstractEventLoop | None = None,
+                 id: str | None = None) -> None:
         super().__init__(name=f"Session{next(self._ids):05d}")
         parts = urlsplit(url)
         self.id: str = id or secrets.token_urlsafe(18)
@@ -141,67 +154,80 @@ class Session(param.Parameterized):
         self.protocol = parts.scheme or "http"
         self.host = parts.netloc or "localhost"
         self.uri = parts.path + (f"?{parts.query}" if parts.query else "") + (
-            f"#{parts.fragment}" if parts.fragment else ""
-        )
+            f"#{parts.fragment}" if parts.fragment else "")
         self.session_args: dict[str, list[bytes]] = (
-            dict(session_args) if session_args is not None else _args_from_query(parts.query)
-        )
+            dict(session_args) if session_args is not None else request_args(parts.query))
         self.cookies: dict[str, str] = dict(cookies or {})
         self.headers: dict[str, str] = dict(headers or {})
-        if loop is None:
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:
-                from .execution import default_loop
-
-                loop = default_loop()
-        self.loop: asyncio.AbstractEventLoop | None = loop
+        self.loop: asyncio.AbstractEventLoop | None = loop or loops.resolve_loop(None)
         self.roots: list[Any] = []
         self.title: str | None = None
+        #: Counts this session's running callbacks; drives ``busy``.
+        self.busy_counter = _busy.BusyCounter(self)
         self._location: Location | None = None
-        #: Called with the Location when it is first built (the server listens to it).
         self._location_hooks: list[Callable[[Location], Any]] = []
-        #: Commands for the browser (e.g. set a cookie) and who to wake to send them.
-        self._outbox: list[dict[str, Any]] = []
-        self._wake: Callable[[], Any] | None = None
-        self._busy_count = 0
+        self._commands: list[dict[str, Any]] = []
+        self._waker: Callable[[], Any] | None = None
         self._onload: list[tuple[Callable[[], Any], bool]] = []
         self._periodic: list[PeriodicCallback] = []
         self._destroyed_hooks: list[Callable[..., Any]] = []
-        self._internal_destroy: list[Callable[[Session], Any]] = []
+        self._teardown: list[Callable[[Session], Any]] = []
         self._tasks: set[asyncio.Future[Any]] = set()
         self._destroying = False
         with _live_lock:
             _live[self.id] = self
 
-    # -- request data --------------------------------------------------------------
+    # -- request data ------------------------------------------------------------------
     @property
     def request(self) -> SimpleNamespace:
         """The request snapshot in the shape Bokeh's session context has it."""
-        return SimpleNamespace(
-            arguments=self.session_args,
-            cookies=self.cookies,
-            headers=self.headers,
-            protocol=self.protocol,
-            host=self.host,
-            uri=self.uri,
-        )
+        return SimpleNamespace(arguments=self.session_args, cookies=self.cookies,
+                               headers=self.headers, protocol=self.protocol, host=self.host,
+                               uri=self.uri)
 
     @property
     def location(self) -> Location:
         """This session's Location, built from the page URL on first use."""
         if self._location is None:
-            from .location import Location
-
             self._location = Location.from_request(self.protocol, self.host, self.uri)
             for hook in self._location_hooks:
                 hook(self._location)
         return self._location
 
+    def peek_location(self) -> Location | None:
+        """The Location if app code (or the client) has built it already, else None."""
+        return self._location
+
+    def on_location(self, callback: Callable[[Location], Any]) -> None:
+        """Call ``callback(location)`` once the Location exists (now, if it does)."""
+        if self._location is not None:
+            callback(self._location)
+        else:
+            self._location_hooks.append(callback)
+
     @property
     def destroyed(self) -> bool:
         """True once :meth:`destroy` has started."""
         return self._destroying
+
+    # -- commands for the client ---------------------------------------------------------
+    def post(self, command: dict[str, Any]) -> None:
+        """Queue a protocol message for the client (a cookie, a notification...).
+
+        The connection showing this session sends it with its next flush.
+        """
+        self._commands.append(command)
+        if self._waker is not None:
+            self._waker()
+
+    def take_commands(self) -> list[dict[str, Any]]:
+        """Return and clear the queued client commands (the connection calls this)."""
+        commands, self._commands = self._commands, []
+        return commands
+
+    def set_waker(self, waker: Callable[[], Any] | None) -> None:
+        """Who :meth:`post` wakes to send queued commands (the connection's flush)."""
+        self._waker = waker
 
     def set_cookie(self, name: str, value: str, max_age: int | None = None,
                    path: str = "/") -> None:
@@ -235,65 +261,73 @@ class Session(param.Parameterized):
             raise ValueError(f"Cookie path must start with '/' and have no ';', got {path!r}.")
         if max_age is not None and (isinstance(max_age, bool) or not isinstance(max_age, int)):
             raise ValueError(f"Cookie max_age must be whole seconds or None, got {max_age!r}.")
-        self._outbox.append({"type": "cookie", "name": name, "value": value,
-                             "max_age": max_age, "path": path})
-        if self._wake is not None:
-            self._wake()
+        self.post({"type": "cookie", "name": name, "value": value, "max_age": max_age,
+                   "path": path})
 
-    # -- context -------------------------------------------------------------------
+    # -- context ---------------------------------------------------------------------------
     @contextmanager
     def activate(self) -> Iterator[Session]:
         """Make this the current session for the duration of the ``with`` block."""
-        token = _current.set(self)
+        token = context.enter(self)
         try:
             yield self
         finally:
-            _current.reset(token)
+            context.leave(token)
 
     def on_loop_thread(self) -> bool:
         """True when called on the thread running this session's event loop."""
-        if self.loop is None:
-            return True
-        try:
-            return asyncio.get_running_loop() is self.loop
-        except RuntimeError:
-            return False
+        return self.loop is None or loops.running_loop() is self.loop
 
-    # -- roots -----------------------------------------------------------------------
+    # -- roots and owned work ------------------------------------------------------------
     def add_root(self, obj: Any) -> None:
         """Add ``obj`` to the objects this session displays."""
         if obj not in self.roots:
             self.roots.append(obj)
 
-    # -- callbacks ---------------------------------------------------------------------
     def add_next_tick_callback(self, callback: Callable[[], Any]) -> None:
         """Run ``callback`` on the session's loop in its next iteration, session active."""
-        from .execution import execute
-
-        execute(callback, schedule=True, session=self)
-
-    def on_session_destroyed(self, callback: Callable[..., Any]) -> None:
-        """Register ``callback(session)`` to run once when this session is destroyed."""
-        if not callable(callback):
-            raise TypeError(
-                f"on_session_destroyed needs a callable, got {type(callback).__name__}."
-            )
-        if callback not in self._destroyed_hooks:
-            self._destroyed_hooks.append(callback)
+        execution.execute(callback, schedule=True, session=self)
 
     def track(self, future: asyncio.Future[Any]) -> None:
         """Own ``future``: it is cancelled if still pending when the session is destroyed."""
         self._tasks.add(future)
         future.add_done_callback(self._tasks.discard)
 
-    # -- lifecycle -----------------------------------------------------------------------
+    def add_periodic(self, callback: PeriodicCallback) -> None:
+        """Own a periodic callback: it is stopped when the session is destroyed."""
+        if callback not in self._periodic:
+            self._periodic.append(callback)
+
+    def remove_periodic(self, callback: PeriodicCallback) -> None:
+        """Stop owning a periodic callback (it stopped on its own)."""
+        if callback in self._periodic and not self._destroying:
+            self._periodic.remove(callback)
+
+    @property
+    def periodic_callbacks(self) -> tuple[PeriodicCallback, ...]:
+        """The periodic callbacks this session owns."""
+        return tuple(self._periodic)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def on_session_destroyed(self, callback: Callable[..., Any]) -> None:
+        """Register ``callback(session)`` to run once when this session is destroyed."""
+        if not callable(callback):
+            raise TypeError(
+                f"on_session_destroyed needs a callable, got {type(callback).__name__}.")
+        if callback not in self._destroyed_hooks:
+            self._destroyed_hooks.append(callback)
+
+    def on_teardown(self, callback: Callable[[Session], Any]) -> None:
+        """Library teardown for this session: ``callback(session)`` after the user's
+        destroyed-hooks (the server closes the connection, the loader drops the
+        app module)."""
+        self._teardown.append(callback)
+
     def run_created_hooks(self) -> None:
         """Run the process-wide ``on_session_created`` hooks, each isolated, in order."""
-        from .execution import run_isolated
-
-        for hook in list(created_hooks):
-            run_isolated(call_hook, hook, self, session=self,
-                         what=f"on_session_created hook {hook!r}")
+        for hook in list(_created_hooks):
+            execution.run(call_hook, hook, self, session=self, kind="hook",
+                          what=f"on_session_created hook {hook!r}")
 
     def mark_rendered(self) -> None:
         """Record that the app code ran and the first render was sent."""
@@ -303,9 +337,7 @@ class Session(param.Parameterized):
     def onload(self, callback: Callable[[], Any], threaded: bool = False) -> None:
         """Queue ``callback`` until the client has loaded; run it now if it already has."""
         if self.loaded:
-            from .execution import run_onload
-
-            run_onload(self, [(callback, threaded)])
+            execution.run_onload(self, [(callback, threaded)])
         else:
             self._onload.append((callback, threaded))
 
@@ -315,13 +347,11 @@ class Session(param.Parameterized):
         Callbacks registered while loading join the queue. Threaded and async onload
         callbacks are awaited, so ``loaded`` turns True only after all of them.
         """
-        from .execution import run_onload
-
         if self.loaded or self._destroying:
             return
         while self._onload:
             batch, self._onload = self._onload, []
-            pending = run_onload(self, batch)
+            pending = execution.run_onload(self, batch)
             if pending:
                 await asyncio.gather(*pending, return_exceptions=True)
             if self._destroying:
@@ -334,35 +364,34 @@ class Session(param.Parameterized):
 
         Stops its periodic callbacks, cancels its pending work, runs its destroyed-hooks
         and then the process-wide ones (each isolated, session active, request data
-        readable) and drops every reference to its objects.
+        readable), runs the library's teardown and drops every reference to its objects.
         """
         if self._destroying:
             return
         self._destroying = True
-        from .execution import run_isolated
-
         for cb in list(self._periodic):
-            run_isolated(cb.stop, session=self, what=f"stopping {cb!r}")
+            execution.run(cb.stop, session=self, what=f"stopping {cb!r}", kind="periodic")
         self._periodic.clear()
         for task in list(self._tasks):
             task.cancel()
         self._tasks.clear()
-        for hook in [*self._destroyed_hooks, *destroyed_hooks]:
-            run_isolated(call_hook, hook, self, session=self,
-                         what=f"on_session_destroyed hook {hook!r}")
-        for internal in list(self._internal_destroy):
-            run_isolated(internal, self, session=self, what="session teardown")
+        for hook in [*self._destroyed_hooks, *_destroyed_hooks]:
+            execution.run(call_hook, hook, self, session=self, kind="hook",
+                          what=f"on_session_destroyed hook {hook!r}")
+        for teardown in list(self._teardown):
+            execution.run(teardown, self, session=self, what="session teardown", kind="hook")
         if self._location is not None:
-            self._location._teardown()
+            self._location.close()
         self._destroyed_hooks.clear()
-        self._internal_destroy.clear()
+        self._teardown.clear()
+        self._location_hooks.clear()
         self._onload.clear()
+        self._commands.clear()
+        self._waker = None
         self.roots.clear()
         self._location = None
-        if self._busy_count:
-            from .execution import busy_reset
-
-            busy_reset(self)
+        if self.busy_counter.count:
+            _busy.reset(self)
         set_readonly(self, "phase", "destroyed")
         with _live_lock:
             _live.pop(self.id, None)

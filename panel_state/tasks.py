@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import datetime as dt
-import inspect
 import logging
 import os
 from collections.abc import Callable
@@ -13,10 +12,14 @@ from typing import Any
 
 import param
 
-from . import execution, scheduling
+from . import context, execution, lifespan, loops, pool, scheduling
 from ._params import set_readonly
+from .errors import describe, handle_exception
 
-log = logging.getLogger("panel_state.tasks")
+__all__ = ["APP_MODULE_PREFIX", "Task", "cancel_task", "clear_tasks", "schedule_task",
+           "scheduled_tasks"]
+
+log = logging.getLogger(__name__)
 
 #: Modules of served app scripts start with this; their callbacks cannot be tasks.
 APP_MODULE_PREFIX = "panel_state_app_"
@@ -27,7 +30,7 @@ _tasks: dict[str, Task] = {}
 def scheduled_tasks() -> dict[str, Task]:
     """The tasks scheduled in this process, by name."""
     pid = os.getpid()
-    return {name: task for name, task in _tasks.items() if task._pid == pid}
+    return {name: task for name, task in _tasks.items() if task.pid == pid}
 
 
 class Task(param.Parameterized):
@@ -58,7 +61,10 @@ class Task(param.Parameterized):
         set_readonly(self, "callback", callback)
         set_readonly(self, "threaded", threaded)
         self._trigger = trigger
-        self._pid = os.getpid()
+        self.pid = os.getpid()
+        # Runs happen in the context that scheduled the task, minus any session: in a
+        # notebook their output lands under that cell; a task never runs in a session.
+        self._context = context.detached_context()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._handle: asyncio.TimerHandle | None = None
         self._last_scheduled: dt.datetime | None = None
@@ -74,7 +80,8 @@ class Task(param.Parameterized):
         self._finish()
 
     # -- scheduling ------------------------------------------------------------------------
-    def _arm(self, loop: asyncio.AbstractEventLoop) -> None:
+    def arm(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Schedule the first run on ``loop`` (on its thread, or before it runs)."""
         self._loop = loop
         self._schedule_next(None)
 
@@ -84,7 +91,7 @@ class Task(param.Parameterized):
             nxt = None if self._final and previous is not None else (
                 self._trigger.next_run(now, previous))
         except Exception as exc:
-            execution.handle_exception(exc, f"schedule of task {self.name!r}")
+            handle_exception(exc, f"schedule of task {self.name!r}", kind="task")
             nxt = None
         if nxt is None:
             if _tasks.get(self._key) is self:
@@ -96,8 +103,7 @@ class Task(param.Parameterized):
         loop = self._loop
         assert loop is not None
         delay = max(0.0, (nxt - now).total_seconds())
-        # An empty context: a task never inherits the session it was scheduled from.
-        self._handle = loop.call_at(loop.time() + delay, self._fire, context=contextvars.Context())
+        self._handle = loop.call_at(loop.time() + delay, self._fire, context=self._context)
 
     def _finish(self) -> None:
         if self._handle is not None:
@@ -122,55 +128,21 @@ class Task(param.Parameterized):
         set_readonly(self, "last_run", scheduling.clock().now())
         set_readonly(self, "run_count", self.run_count + 1)
         set_readonly(self, "running", True)
-        what = f"task {self.name!r} ({execution.describe(self.callback)})"
+        what = f"task {self.name!r} ({describe(self.callback)})"
         callback = self.callback
         assert callback is not None
         if self.threaded:
             try:
-                execution.submit(self._call_sync, callback, what, session=None, what=what)
-            except RuntimeError as exc:
-                self._done(exc, what)
+                execution.submit(callback, what=what, kind="task", done=self._done)
+            except RuntimeError as exc:  # the pool shut down meanwhile
+                handle_exception(exc, what, kind="task")
+                self._done(exc)
             return
-        self._call_sync(callback, what)
+        execution.run(callback, what=what, kind="task", done=self._done)
 
-    def _call_sync(self, callback: Callable[[], Any], what: str | None = None) -> None:
-        what = what or f"task {self.name!r}"
-        loop = self._loop
-        try:
-            with execution.blocking_watch(what):
-                result = callback()
-        except Exception as exc:
-            self._report(exc, what, loop)
-            return
-        if inspect.isawaitable(result):
-            async def finish() -> None:
-                try:
-                    await result
-                except Exception as exc:
-                    self._done(exc, what)
-                    return
-                self._done(None, what)
-
-            assert loop is not None
-            if execution.running_loop() is loop:
-                loop.create_task(finish(), context=contextvars.Context())
-            else:
-                asyncio.run_coroutine_threadsafe(finish(), loop)
-            return
-        self._report(None, what, loop)
-
-    def _report(self, exc: BaseException | None, what: str,
-                loop: asyncio.AbstractEventLoop | None) -> None:
-        if loop is not None and execution.running_loop() is not loop and not loop.is_closed():
-            loop.call_soon_threadsafe(self._done, exc, what)
-        else:
-            self._done(exc, what)
-
-    def _done(self, exc: BaseException | None, what: str) -> None:
+    def _done(self, exc: BaseException | None) -> None:
         set_readonly(self, "last_error", exc)
         set_readonly(self, "running", False)
-        if exc is not None:
-            execution.handle_exception(exc, what)
 
     def __repr__(self) -> str:
         return f"<Task {self.name!r} next_run={self.next_run} runs={self.run_count}>"
@@ -257,13 +229,13 @@ def schedule_task(
             "which runs once per session. Define it in a --setup script (panel-state serve "
             "app.py --setup setup.py) or in an imported module."
         )
-    if threaded and execution.thread_pool() is None:
+    if threaded and pool.thread_pool() is None:
         raise RuntimeError(
             f"Cannot schedule task {name!r} with threaded=True: there is no thread pool. Set "
             "pn.config.nthreads (or --num-threads) first."
         )
     trigger = scheduling.make_trigger(at, period, cron, scheduling.clock().local_tz())
-    loop = execution.resolve_loop(None)
+    loop = loops.resolve_loop(None)
     if loop is None or loop.is_closed():
         raise RuntimeError(
             f"Cannot schedule task {name!r}: there is no event loop. Call schedule_task from "
@@ -271,10 +243,9 @@ def schedule_task(
         )
     task = Task(name, callback, trigger, threaded)
     _tasks[name] = task
-    if execution.running_loop() is loop or not loop.is_running():
-        task._arm(loop)  # next_run is known at once
-    else:
-        loop.call_soon_threadsafe(task._arm, loop, context=contextvars.Context())
+    lifespan.adopt_object(task, "cancel")  # scheduled by a setup script: cancelled with it
+    # Armed now when possible, so next_run is known at once.
+    loops.call_on(loop, task.arm, loop, context=contextvars.Context())
     return task
 
 

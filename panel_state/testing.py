@@ -29,9 +29,11 @@ from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from . import execution, scheduling
+from . import loops, pool, scheduling
+from .periodic import running_callbacks
 from .server.testclient import ProtocolClient
 from .session import Session
+from .tasks import clear_tasks
 
 T = TypeVar("T")
 
@@ -39,6 +41,7 @@ __all__ = [
     "ProtocolClient",
     "VirtualClock",
     "VirtualEventLoop",
+    "async_wait_until",
     "load",
     "session",
     "virtual_clock",
@@ -75,19 +78,13 @@ class _AutoJumpSelector(selectors.BaseSelector):
         ready = self._real.select(0)
         if ready or timeout == 0:
             return ready
-        if execution.threads_in_flight():
+        if pool.in_flight():
             # Work on the thread pool will wake the loop; wait for it in real time
             # rather than jumping past it.
             return self._real.select(0.01 if timeout is None else min(timeout, 0.01))
         if timeout is None:
             return self._real.select(0.01)
-        loop = self._loop
-        scheduled: list[asyncio.TimerHandle] = loop._scheduled  # type: ignore[attr-defined]
-        if scheduled and timeout < MAXIMUM_SELECT_TIMEOUT:
-            # Land exactly on the next timer's deadline (no float drift from adding).
-            loop._virtual_now = max(loop._virtual_now, scheduled[0].when())
-        else:
-            loop._virtual_now += timeout
+        self._loop.jump(timeout)
         return []
 
 
@@ -105,6 +102,19 @@ class VirtualEventLoop(asyncio.SelectorEventLoop):
     def time(self) -> float:
         """The loop's virtual monotonic time, in seconds since it was made."""
         return self._virtual_now
+
+    def jump(self, timeout: float) -> None:
+        """Idle for ``timeout``: land on the next timer's deadline, or move on by it."""
+        scheduled: list[asyncio.TimerHandle] = self._scheduled  # type: ignore[attr-defined]
+        if scheduled and timeout < MAXIMUM_SELECT_TIMEOUT:
+            # Land exactly on the next timer's deadline (no float drift from adding).
+            self._virtual_now = max(self._virtual_now, scheduled[0].when())
+        else:
+            self._virtual_now += timeout
+
+    def stall(self, seconds: float) -> None:
+        """Move virtual time on by ``seconds`` without running anything."""
+        self._virtual_now += seconds
 
 
 class VirtualClock:
@@ -163,7 +173,7 @@ class VirtualClock:
         total = seconds + 60 * minutes + 3600 * hours + 86400 * days + 604800 * weeks
         if total < 0:
             raise ValueError(f"VirtualClock.stall needs a non-negative amount, got {total}.")
-        self.loop._virtual_now += total
+        self.loop.stall(total)
 
     def run(self, coro: Coroutine[Any, Any, T]) -> T:
         """Run ``coro`` to completion on the virtual loop and return its result."""
@@ -171,7 +181,7 @@ class VirtualClock:
 
     def close(self) -> None:
         """Cancel what is still pending on the virtual loop and close it."""
-        execution.close_loop(self.loop)
+        loops.close_loop(self.loop)
 
 
 @contextmanager
@@ -189,29 +199,26 @@ def virtual_clock(start: dt.datetime | None = None,
         Inside a running event loop (an ``async def`` test): the clock runs its own
         loop, so use it from a plain ``def`` test.
     """
-    if execution.running_loop() is not None:
+    if loops.running_loop() is not None:
         raise RuntimeError(
             "virtual_clock() cannot be used inside a running event loop: it drives its own "
             "loop. Use it from a plain (non-async) test function."
         )
     clock = VirtualClock(start, tz)
     previous_clock = scheduling.set_clock(clock)
-    previous_loop = execution.default_loop()
-    execution.set_default_loop(clock.loop)
+    previous_loop = loops.default_loop()
+    loops.set_default_loop(clock.loop)
     asyncio.set_event_loop(clock.loop)
     try:
         yield clock
     finally:
-        from .callbacks import running_callbacks
-        from .tasks import clear_tasks
-
         for cb in running_callbacks():
-            if cb._loop is clock.loop:
+            if cb.loop is clock.loop:
                 cb.stop()
         clear_tasks()
         clock.close()
         asyncio.set_event_loop(None)
-        execution.set_default_loop(previous_loop)
+        loops.set_default_loop(previous_loop)
         scheduling.set_clock(previous_clock)
 
 
@@ -259,7 +266,7 @@ def load(s: Session) -> None:
     Runs on the session's loop (e.g. a virtual clock's). Inside a running loop use
     ``await session.load()`` instead.
     """
-    if execution.running_loop() is not None:
+    if loops.running_loop() is not None:
         raise RuntimeError(
             "testing.load() cannot block inside a running event loop; use "
             "`await session.load()` instead."
@@ -279,3 +286,17 @@ def wait_until(predicate: Callable[[], bool], timeout: float = 5.0, interval: fl
         if time.monotonic() > deadline:
             raise AssertionError(message or f"condition not met within {timeout} s")
         time.sleep(interval)
+
+
+async def async_wait_until(predicate: Callable[[], Any], timeout: float = 5.0,
+                           interval: float = 0.005, message: str = "") -> None:
+    """Poll ``predicate`` on the running loop (which keeps running) until it is true.
+
+    The form of :func:`wait_until` for ``async def`` tests: the loop serves sessions
+    and sockets between polls. AssertionError after ``timeout`` real seconds.
+    """
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(message or f"condition not met within {timeout} s")
+        await asyncio.sleep(interval)

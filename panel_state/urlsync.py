@@ -1,9 +1,10 @@
-"""URLSync: two-way sync between params of Parameterized objects and query keys.
+"""QuerySync: two-way sync between params of Parameterized objects and query keys.
 
-:class:`~panel_state.location.Location` inherits this; it provides the query state
-(``_current_query``, ``_write``) and this module the per-object bookkeeping: which
-param maps to which key, applying URL values to objects (valid ones in one batch,
-invalid ones reported) and writing param changes back to the URL.
+Each :class:`~panel_state.location.Location` has one. The Location owns the query
+state and hands its sync two functions: ``read()`` (the current parsed query) and
+``write(updates, mode, source)`` (set query keys). The sync does the per-object
+bookkeeping: which param maps to which key, applying URL values to objects (valid
+ones in one batch, invalid ones reported) and writing param changes back to the URL.
 """
 
 from __future__ import annotations
@@ -15,18 +16,22 @@ from typing import Any, Literal
 import param
 from param.parameterized import Comparator, batch_call_watchers
 
-from .execution import describe, handle_exception, run_isolated
+from ._params import validate
+from .context import current_session
+from .errors import describe, handle_exception
+from .execution import run
 from .query import Query, decode_value, encode_value
-from .session import current_session
 
-log = logging.getLogger("panel_state.location")
+log = logging.getLogger(__name__)
+
+Write = Callable[[Mapping[str, "str | None"], str, "Synced | None"], None]
 
 History = Literal["push", "replace"]
 _HISTORY = ("push", "replace")
 _MISSING = object()
 
 
-class _Synced:
+class Synced:
     """One ``sync`` call: an object, its ``{param: query key}`` mapping and options."""
 
     __slots__ = ("history", "mapping", "obj", "on_error", "params", "watcher")
@@ -47,24 +52,67 @@ def _label(obj: Any) -> str:
     return f"{type(obj).__name__} {obj.name!r}"
 
 
-class URLSync:
-    """Sync machinery of :class:`~panel_state.location.Location` (see its docs)."""
+class QuerySync:
+    """The synced objects of one Location and the rules that keep them in step.
 
-    # Provided by Location.
-    _synced: list[_Synced]
-    _by_key: dict[str, list[tuple[_Synced, str]]]
-    _applying: dict[tuple[int, str], Any]
-    _closed: bool
+    Parameters
+    ----------
+    read : callable
+        ``read() -> Query``: the query the synced objects reflect.
+    write : callable
+        ``write(updates, mode, source)``: set query keys (``None`` removes one) as a
+        ``'push'`` or ``'replace'``; ``source`` is the synced object that caused it.
+    """
 
-    def _current_query(self) -> Query:
-        raise NotImplementedError
+    def __init__(self, read: Callable[[], Query], write: Write) -> None:
+        self._read = read
+        self._write = write
+        self._synced: list[Synced] = []
+        self._by_key: dict[str, list[tuple[Synced, str]]] = {}
+        # (id(obj), param name) -> the value being set from the URL, so the object's
+        # watcher does not write it back (and re-encode '007' as '7').
+        self._applying: dict[tuple[int, str], Any] = {}
+        self.closed = False
 
-    def _write(self, updates: Mapping[str, str | None], mode: str,
-               source: _Synced | None) -> None:
-        raise NotImplementedError
+    @property
+    def synced(self) -> list[Synced]:
+        """Every live ``sync`` call, in order."""
+        return list(self._synced)
+
+    def parameter_for(self, key: str) -> param.Parameter | None:
+        """The Parameter first synced to query ``key``, or None."""
+        targets = self._by_key.get(key)
+        return targets[0][0].params[targets[0][1]] if targets else None
+
+    def follow(self, keys: Iterable[str], source: Synced | None) -> None:
+        """Objects synced to ``keys`` (just written) read them, except ``source``."""
+        by_key = self._by_key
+        touched: dict[int, tuple[Synced, list[str]]] = {}
+        for key in keys:
+            for synced, pname in by_key.get(key, ()):
+                if synced is not source:
+                    touched.setdefault(id(synced), (synced, []))[1].append(pname)
+        for synced, names in touched.values():
+            self._apply(synced, names)
+
+    def follow_changed(self, changed: set[str]) -> None:
+        """The query changed outside the sync: params of the ``changed`` keys follow."""
+        for synced in list(self._synced):
+            names = [p for p, q in synced.mapping.items() if q in changed]
+            if names:
+                self._apply(synced, names)
+
+    def close(self) -> None:
+        """Unsync everything and drop every reference to synced objects."""
+        for synced in self._synced:
+            self._unwatch(synced)
+        self._synced = []
+        self._by_key = {}
+        self._applying = {}
+        self.closed = True
 
     # -- URL -> objects -----------------------------------------------------------------
-    def _apply(self, synced: _Synced, names: Iterable[str] | None = None) -> None:
+    def _apply(self, synced: Synced, names: Iterable[str] | None = None) -> None:
         """Set the params of ``synced`` from the keys present in the query.
 
         Valid values are applied in one batch; invalid ones go to ``on_error`` (or a
@@ -72,7 +120,7 @@ class URLSync:
         """
         if synced.watcher is None:  # unsynced while a batch was running
             return
-        q = self._current_query()
+        q = self._read()
         obj = synced.obj
         valid: dict[str, Any] = {}
         invalid: dict[str, str] = {}
@@ -94,9 +142,10 @@ class URLSync:
                 if Comparator.is_equal(value, current):
                     continue
             except Exception:  # comparing exotic values can raise: then just apply
-                pass
+                log.debug("Comparing %s.%s with its URL value raised; applying it",
+                          _label(obj), pname, exc_info=True)
             try:
-                parameter._validate(value)
+                validate(parameter, value)
             except Exception as exc:
                 invalid[pname] = text
                 reasons.append(f"{pname}={text!r} ({exc})")
@@ -112,19 +161,20 @@ class URLSync:
                     for pname, value in valid.items():
                         setattr(obj, pname, value)
             except Exception as exc:
-                handle_exception(exc, f"applying the URL to {_label(obj)}", current_session())
+                handle_exception(exc, f"applying the URL to {_label(obj)}", current_session(),
+                                 "watcher")
             finally:
                 self._applying = saved
         if invalid:
             if synced.on_error is not None:
-                run_isolated(synced.on_error, invalid, session=current_session(),
-                             what=f"Location.sync on_error {describe(synced.on_error)}")
+                run(synced.on_error, invalid, session=current_session(), kind="callback",
+                    what=f"Location.sync on_error {describe(synced.on_error)}")
             else:
                 log.warning("Location: ignored URL value(s) for %s: %s. Pass on_error= to "
                             "sync() to handle them.", _label(obj), "; ".join(reasons))
 
     # -- objects -> URL -----------------------------------------------------------------
-    def _on_change(self, synced: _Synced, events: tuple[param.parameterized.Event, ...]) -> None:
+    def _on_change(self, synced: Synced, events: tuple[param.parameterized.Event, ...]) -> None:
         applying = self._applying
         updates: dict[str, str | None] = {}
         for event in events:
@@ -142,19 +192,19 @@ class URLSync:
         if updates:
             self._write(updates, synced.history, synced)
 
-    def _watch(self, synced: _Synced) -> None:
+    def _watch(self, synced: Synced) -> None:
         def on_change(*events: param.parameterized.Event) -> None:
             self._on_change(synced, events)
 
         synced.watcher = synced.obj.param.watch(on_change, list(synced.mapping))
 
-    def _unwatch(self, synced: _Synced) -> None:
+    def _unwatch(self, synced: Synced) -> None:
         if synced.watcher is not None:
             synced.obj.param.unwatch(synced.watcher)
             synced.watcher = None
 
     def _reindex(self) -> None:
-        by_key: dict[str, list[tuple[_Synced, str]]] = {}
+        by_key: dict[str, list[tuple[Synced, str]]] = {}
         for synced in self._synced:
             for pname, qname in synced.mapping.items():
                 by_key.setdefault(qname, []).append((synced, pname))
@@ -168,40 +218,8 @@ class URLSync:
         on_error: Callable[[dict[str, str]], Any] | None = None,
         history: History = "push",
     ) -> None:
-        """Keep params of ``parameterized`` in two-way sync with query keys.
-
-        The URL wins at sync time: keys already in the URL set the params, then the
-        remaining params are written to the URL (replacing the current history
-        entry). From then on, param changes update the URL and URL changes (user code,
-        ``update_query``, the browser's back/forward) update the params. Syncing the
-        same object again adds to what is synced.
-
-        Parameters
-        ----------
-        parameterized : param.Parameterized or a subclass
-            The object (or class) to sync.
-        parameters : list of str or dict, optional
-            Param names (query key = param name) or ``{param: query_key}``. Default:
-            every param except ``name`` and constant or read-only ones.
-        on_error : callable, optional
-            Called with ``{param: text}`` for URL values a param rejects (the rest
-            still apply). Without it such values are logged as a warning.
-        history : {'push', 'replace'}
-            Whether each later param change adds a browser history entry (``'push'``)
-            or replaces the current one (``'replace'``, sensible for sliders).
-
-        Raises
-        ------
-        TypeError
-            For a non-Parameterized target, a non-callable ``on_error``, or a param
-            whose value cannot be written as JSON.
-        ValueError
-            For unknown, constant or read-only params, a query key used twice, or an
-            invalid ``history``. Nothing is synced then.
-        RuntimeError
-            When the Location has been torn down (its session was destroyed).
-        """
-        if self._closed:
+        """Start syncing (see :meth:`panel_state.location.Location.sync`)."""
+        if self.closed:
             raise RuntimeError("Cannot sync with this Location: its session was destroyed. "
                                "Use pn.state.location of a live session.")
         if not (isinstance(parameterized, param.Parameterized) or (
@@ -232,12 +250,12 @@ class URLSync:
             except TypeError as exc:
                 raise TypeError(f"Cannot sync {_label(parameterized)}.{pname} with the URL: "
                                 f"{exc} Leave it out of `parameters`.") from None
-        synced = _Synced(parameterized, mapping, on_error, history)
+        synced = Synced(parameterized, mapping, on_error, history)
         self._watch(synced)
         self._synced.append(synced)
         self._reindex()
         self._apply(synced)
-        q = self._current_query()
+        q = self._read()
         rest: dict[str, str | None] = {}
         for pname, qname in mapping.items():
             if qname not in q:
@@ -283,17 +301,7 @@ class URLSync:
         return mapping
 
     def unsync(self, parameterized: Any, parameters: Iterable[str] | None = None) -> None:
-        """Stop syncing ``parameterized`` (or only ``parameters`` of it).
-
-        The unsynced params' keys are removed from the URL (unless another synced object
-        still uses them; recorded with the sync's ``history`` mode); every other key is
-        left untouched, and the rest of the object stays synced.
-
-        Raises
-        ------
-        ValueError
-            If the object was never synced, or for names that are not synced on it.
-        """
+        """Stop syncing (see :meth:`panel_state.location.Location.unsync`)."""
         mine = [s for s in self._synced if s.obj is parameterized]
         if not mine:
             raise ValueError(f"Cannot unsync {_label(parameterized)}: it was never synced "

@@ -1,22 +1,22 @@
 """Viewable: the base of everything a session can display.
 
-The rendering contract between components and the server:
+It implements the rendering contract :class:`panel_state.contracts.Renderable` that
+connections rely on. Subclasses declare what they show with a few class attributes:
 
-* ``_kind`` names the client renderer (``'Button'``, ``'Markdown'``, ``'Row'`` ...).
-* ``_rendered`` lists the params the client shows; ``_props()`` turns them into a
-  JSON-ready dict (override it to derive props, e.g. Markdown's ``html``).
-* ``_child_params`` lists params whose change changes ``_children()``, the list of
-  child Viewables (layouts and reactive panes).
+* ``view_kind`` names the client renderer (``'Button'``, ``'Markdown'``, ``'Row'``...);
+* ``view_params`` lists the params the client shows; :meth:`Viewable.view_props` turns
+  them into a JSON-ready dict (override it to derive props, e.g. Markdown's ``html``);
+* ``view_child_params`` lists params whose change changes :meth:`view_children`;
 * ``_event_params`` lists the params the client may set (a widget's ``value``);
-  ``_handle_event(name, value)`` applies one and raises ``ValueError``/``TypeError`` for
-  a value the param rejects, leaving the object unchanged.
-* ``_emit(message)`` sends a partial update (e.g. streamed chart points) to every
-  session showing the object; the server subscribes with ``_subscribe``.
-* ``_cleanup()`` releases what the object holds on others (watchers on dependencies);
-  the server calls it on every viewable of a destroyed session.
-* ``_coerce(name, value)``: classes listing params in ``_coerced`` check (and may
-  convert) every value assigned to them, by the user, the constructor or the client,
-  before param stores it; a rejected value leaves the object unchanged.
+  :meth:`apply_client_change` applies one and raises ``ValueError``/``TypeError`` for
+  a value the param rejects, leaving the object unchanged;
+* ``_coerced`` lists params whose every assignment (by the user, the constructor or
+  the client) goes through ``_coerce(name, value)`` first, which may convert the value
+  or raise, leaving the object unchanged.
+
+``_emit(message)`` sends a partial update (streamed chart points) to every view
+showing the object; :meth:`release` drops what the object holds on others once no
+view shows it.
 """
 
 from __future__ import annotations
@@ -28,7 +28,11 @@ from typing import Any, ClassVar
 
 import param
 
-from .session import current_session
+from .context import current_session
+from .contracts import ViewListener
+from .links import Link, link
+
+__all__ = ["Viewable"]
 
 _refs = itertools.count(1)
 
@@ -36,16 +40,16 @@ _refs = itertools.count(1)
 class Viewable(param.Parameterized):
     """Base class of widgets, panes and layouts."""
 
-    _kind: ClassVar[str] = "Viewable"
-    _rendered: ClassVar[tuple[str, ...]] = ()
-    _child_params: ClassVar[tuple[str, ...]] = ()
+    view_kind: ClassVar[str] = "Viewable"
+    view_child_params: ClassVar[tuple[str, ...]] = ()
+    view_params: ClassVar[tuple[str, ...]] = ()
     _event_params: ClassVar[tuple[str, ...]] = ()
     _coerced: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
         self._ref = f"v{next(_refs)}"
-        self._subscribers: weakref.WeakSet[Any] = weakref.WeakSet()
+        self._listeners: weakref.WeakSet[Any] = weakref.WeakSet()
 
     def __setattr__(self, name: str, value: Any) -> None:
         if name in self._coerced:
@@ -57,37 +61,52 @@ class Viewable(param.Parameterized):
         return value
 
     # -- rendering contract -------------------------------------------------------------
-    def _props(self) -> dict[str, Any]:
-        """JSON-ready props for the client (children excluded)."""
-        return {name: getattr(self, name) for name in self._rendered}
+    @property
+    def view_ref(self) -> str:
+        """This object's id in the protocol, unique in the process."""
+        return self._ref
 
-    def _children(self) -> list[Viewable]:
+    def view_props(self) -> dict[str, Any]:
+        """JSON-ready props for the client (children excluded)."""
+        return {name: getattr(self, name) for name in self.view_params}
+
+    def view_children(self) -> list[Viewable]:
         """Child viewables, in display order."""
         return []
 
-    def _handle_event(self, name: str, value: Any) -> None:
-        """Apply a value the client sent for param ``name``."""
+    def apply_client_change(self, name: str, value: Any) -> None:
+        """Apply a value the client sent for param ``name``.
+
+        Raises
+        ------
+        ValueError, TypeError
+            For a param the client may not set or a value it rejects; nothing changes.
+        """
         if name not in self._event_params:
             raise ValueError(
                 f"{type(self).__name__} does not accept client changes to {name!r}; "
-                f"it accepts {list(self._event_params)}."
-            )
+                f"it accepts {list(self._event_params)}.")
         setattr(self, name, value)
 
-    def _cleanup(self) -> None:
+    def release(self) -> None:
         """Release watchers this object holds on other objects (no-op by default)."""
 
-    def _subscribe(self, subscriber: Any) -> None:
-        """Register an object with an ``on_emit(viewable, message)`` method."""
-        self._subscribers.add(subscriber)
+    def add_view_listener(self, listener: ViewListener) -> None:
+        """Send this object's emitted messages to ``listener.on_emit`` (held weakly)."""
+        self._listeners.add(listener)
 
-    def _unsubscribe(self, subscriber: Any) -> None:
-        self._subscribers.discard(subscriber)
+    def remove_view_listener(self, listener: ViewListener) -> None:
+        """Stop sending emitted messages to ``listener``."""
+        self._listeners.discard(listener)
+
+    def has_view_listeners(self) -> bool:
+        """Whether any view still shows this object."""
+        return bool(len(self._listeners))
 
     def _emit(self, message: dict[str, Any]) -> None:
-        """Send a partial update to every session showing this object."""
-        for subscriber in list(self._subscribers):
-            subscriber.on_emit(self, message)
+        """Send a partial update to every view showing this object."""
+        for listener in list(self._listeners):
+            listener.on_emit(self, message)
 
     # -- user API ---------------------------------------------------------------------------
     def servable(self, title: str | None = None) -> Viewable:
@@ -103,14 +122,8 @@ class Viewable(param.Parameterized):
                 session.title = title
         return self
 
-    def link(
-        self,
-        target: param.Parameterized,
-        callbacks: dict[str, Callable[..., Any]] | None = None,
-        bidirectional: bool = False,
-        **links: str,
-    ) -> Any:
+    def link(self, target: param.Parameterized,
+             callbacks: dict[str, Callable[..., Any]] | None = None,
+             bidirectional: bool = False, **links: str) -> Link:
         """Link params of this object to ``target``; see :func:`panel_state.link`."""
-        from .links import link
-
         return link(self, target, callbacks=callbacks, bidirectional=bidirectional, **links)

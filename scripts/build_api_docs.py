@@ -282,8 +282,10 @@ def signature_of(obj: Callable[..., Any], drop_first: bool = False) -> inspect.S
 # -- params ---------------------------------------------------------------------------------
 
 def _public_type(parameter: param.Parameter) -> str:
+    # The param type a reader knows: our own Parameter subclasses (a URL part) read as
+    # the param class they refine.
     for klass in type(parameter).__mro__:
-        if not klass.__name__.startswith("_"):
+        if klass.__module__.startswith("param") and not klass.__name__.startswith("_"):
             return klass.__name__
     return type(parameter).__name__
 

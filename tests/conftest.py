@@ -9,7 +9,7 @@ import threading
 import pytest
 
 import panel_state as pn
-from panel_state.callbacks import running_callbacks
+from panel_state.periodic import running_callbacks
 from panel_state.session import live_sessions
 from panel_state.tasks import scheduled_tasks
 

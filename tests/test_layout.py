@@ -8,7 +8,8 @@ import weakref
 import pytest
 
 import panel_state as pn
-from panel_state.pane import Markdown, ParamFunction, Str
+from panel_state.pane import Markdown, Str
+from panel_state.reactive import ParamFunction
 from panel_state.testing import session
 
 
@@ -27,10 +28,10 @@ def test_layout_converts_raw_children_with_panel():
     row = pn.Row(button, pn.bind(indicator, pn.state.param.busy), "**md**", 3)
     assert [type(o) for o in row] == [pn.widgets.Button, ParamFunction, Markdown, Str]
     assert row[0] is button
-    assert row._children() == row.objects
-    assert row._kind == "Row" and pn.Column()._kind == "Column"
-    assert row._child_params == ("objects",)
-    assert row._props() == {"visible": True}
+    assert row.view_children() == row.objects
+    assert row.view_kind == "Row" and pn.Column().view_kind == "Column"
+    assert row.view_child_params == ("objects",)
+    assert row.view_props() == {"visible": True}
 
 
 def test_layout_objects_keyword_and_assignment_convert_too():
@@ -120,7 +121,7 @@ def test_layout_mutation_methods_make_new_lists():
 def test_layout_nested_layouts():
     inner = pn.Column("a", "b")
     outer = pn.Row(inner, pn.Column(pn.widgets.Button()))
-    assert outer[0] is inner and outer._children()[1]._children()[0]._kind == "Button"
+    assert outer[0] is inner and outer.view_children()[1].view_children()[0].view_kind == "Button"
 
 
 def test_layout_servable_adds_root_and_title():
@@ -136,7 +137,7 @@ def test_layout_servable_adds_root_and_title():
 def test_servable_outside_session_returns_object():
     md = pn.pane.Markdown("x")
     assert md.servable() is md
-    assert pn.panel(lambda: 1).servable()._kind == "ParamFunction"
+    assert pn.panel(lambda: 1).servable().view_kind == "ParamFunction"
 
 
 def test_layout_session_objects_are_freed_after_destroy():

@@ -19,8 +19,8 @@ def test_link_toggle_to_object_is_one_way_without_initial_sync():
     runner = Runner()
     link = toggle.link(runner, value="running")
     assert runner.running is False  # no initial sync, as in Panel
-    toggle._handle_event("value", False)
-    toggle._handle_event("value", True)
+    toggle.apply_client_change("value", False)
+    toggle.apply_client_change("value", True)
     assert runner.running is True
     runner.running = False
     assert toggle.value is True
@@ -62,11 +62,11 @@ def test_link_toggle_drives_periodic_callback_running():
         toggle.link(cb, bidirectional=True, value="running")
         clock.advance(0.25)
         assert len(ticks) == 2
-        toggle._handle_event("value", False)
+        toggle.apply_client_change("value", False)
         assert cb.running is False
         clock.advance(0.5)
         assert len(ticks) == 2
-        toggle._handle_event("value", True)
+        toggle.apply_client_change("value", True)
         assert cb.running is True
         clock.advance(0.15)
         assert len(ticks) == 3
@@ -90,7 +90,7 @@ def test_link_slider_drives_periodic_callback_period():
         cb = pn.state.add_periodic_callback(lambda: ticks.append(1), period=100)
         slider = pn.widgets.IntSlider(name="Period", start=50, end=1000, value=100)
         slider.link(cb, value="period")
-        slider._handle_event("value", 400)
+        slider.apply_client_change("value", 400)
         assert cb.period == 400
         clock.advance(1.05)
         assert 2 <= len(ticks) <= 3
@@ -102,7 +102,7 @@ def test_link_callbacks_receive_target_and_event():
     md = pn.pane.Markdown("")
     text.link(md, callbacks={"value": lambda target, event: setattr(
         target, "object", f"**{event.new}**")})
-    text._handle_event("value", "hi")
+    text.apply_client_change("value", "hi")
     assert md.object == "**hi**"
 
 
@@ -155,5 +155,5 @@ def test_link_rejected_value_propagates_error_and_keeps_target():
 def test_link_from_pn_link_function():
     a, b = pn.widgets.Checkbox(), pn.widgets.Toggle()
     pn.link(a, b, bidirectional=True, value="value")
-    b._handle_event("value", True)
+    b.apply_client_change("value", True)
     assert a.value is True

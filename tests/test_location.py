@@ -113,7 +113,7 @@ def test_location_is_a_parameterized_not_a_viewable():
     loc = Location()
     assert isinstance(loc, param.Parameterized)
     assert not isinstance(loc, pn.Viewable)
-    assert not hasattr(loc, "_kind")
+    assert not hasattr(loc, "view_kind")
 
 
 # -- query_params / update_query --------------------------------------------------------
@@ -490,12 +490,12 @@ def test_location_bad_values_after_sync_never_raise_into_the_app(loc):
 
 
 def test_location_bad_values_without_on_error_are_logged(loc, caplog):
-    caplog.set_level(logging.WARNING, logger="panel_state.location")
+    caplog.set_level(logging.WARNING, logger="panel_state.urlsync")
     loc.search = "?integer=abc"
     p = Params(integer=1)
     loc.sync(p, ["integer"])
     assert p.integer == 1
-    [record] = [r for r in caplog.records if r.name == "panel_state.location"]
+    [record] = [r for r in caplog.records if r.name == "panel_state.urlsync"]
     assert record.levelno == logging.WARNING
     assert "integer='abc'" in record.getMessage()
     assert "on_error" in record.getMessage()
@@ -528,19 +528,19 @@ def test_location_watcher_error_while_applying_the_url_is_handled(loc, errors):
 # -- reload, history and the server contract --------------------------------------------
 
 def test_location_client_action_is_none_until_something_changes(loc):
-    assert loc._client_action() is None
+    assert loc.take_client_action() is None
     loc.search = "?a=1"
-    assert loc._client_action() == ("push", "/app?a=1")
-    assert loc._client_action() is None
+    assert loc.take_client_action() == ("push", "/app?a=1")
+    assert loc.take_client_action() is None
 
 
 def test_location_user_assignments_and_update_query_push(loc):
     loc.update_query(a=1)
-    assert loc._client_action() == ("push", "/app?a=1")
+    assert loc.take_client_action() == ("push", "/app?a=1")
     loc.hash = "#x"
-    assert loc._client_action() == ("push", "/app?a=1#x")
+    assert loc.take_client_action() == ("push", "/app?a=1#x")
     loc.pathname = "/p"
-    assert loc._client_action() == ("push", "/p?a=1#x")
+    assert loc.take_client_action() == ("push", "/p?a=1#x")
 
 
 def test_location_sync_history_mode_is_recorded_per_sync(loc):
@@ -548,77 +548,77 @@ def test_location_sync_history_mode_is_recorded_per_sync(loc):
     loc.sync(slider, ["integer"], history="replace")
     loc.sync(page, ["string"])
     # The first write of a sync normalises the current entry: a replace.
-    assert loc._client_action() == ("replace", "/app?integer=1&string=a")
+    assert loc.take_client_action() == ("replace", "/app?integer=1&string=a")
     slider.integer = 2
     slider.integer = 3
-    assert loc._client_action() == ("replace", "/app?integer=3&string=a")
+    assert loc.take_client_action() == ("replace", "/app?integer=3&string=a")
     page.string = "b"
-    assert loc._client_action() == ("push", "/app?integer=3&string=b")
+    assert loc.take_client_action() == ("push", "/app?integer=3&string=b")
     slider.integer = 4
     page.string = "c"
-    assert loc._client_action() == ("push", "/app?integer=4&string=c")
+    assert loc.take_client_action() == ("push", "/app?integer=4&string=c")
 
 
 def test_location_change_and_change_back_leaves_nothing_to_do(loc):
     loc.search = "?a=1"
     loc.search = ""
-    assert loc._client_action() is None
+    assert loc.take_client_action() is None
 
 
 def test_location_reload_after_pathname_navigates(loc):
     loc.pathname = "/other"
     loc.reload = True
-    assert loc._client_action() == ("navigate", "/other")
+    assert loc.take_client_action() == ("navigate", "/other")
 
 
 def test_location_reload_before_pathname_navigates(loc):
     loc.reload = True
     loc.pathname = "/other"
-    assert loc._client_action() == ("navigate", "/other")
+    assert loc.take_client_action() == ("navigate", "/other")
 
 
 def test_location_reload_with_search_change_navigates(loc):
     loc.reload = True
     loc.update_query(a=1)
-    assert loc._client_action() == ("navigate", "/app?a=1")
+    assert loc.take_client_action() == ("navigate", "/app?a=1")
 
 
 def test_location_reload_with_only_a_hash_change_does_not_navigate(loc):
     loc.reload = True
     loc.hash = "#section"
-    assert loc._client_action() == ("push", "/app#section")
+    assert loc.take_client_action() == ("push", "/app#section")
 
 
 def test_location_reload_alone_does_nothing(loc):
     loc.reload = True
-    assert loc._client_action() is None
+    assert loc.take_client_action() is None
 
 
 def test_location_apply_client_url_updates_parts_and_synced_objects(loc):
     p = Params(integer=1)
     loc.sync(p, ["integer"])
-    loc._client_action()
-    loc._apply_client_url("/app", "?integer=9", "#h")
+    loc.take_client_action()
+    loc.apply_browser_url("/app", "?integer=9", "#h")
     assert (loc.search, loc.hash, p.integer) == ("?integer=9", "#h", 9)
     assert loc.href == "http://localhost:5006/app?integer=9#h"
-    assert loc._client_action() is None
+    assert loc.take_client_action() is None
 
 
 def test_location_apply_client_url_drops_what_was_pending(loc):
     loc.search = "?a=1"
-    loc._apply_client_url("/app", "?b=2", "")
-    assert loc._client_action() is None
+    loc.apply_browser_url("/app", "?b=2", "")
+    assert loc.take_client_action() is None
     loc.hash = "#x"
-    assert loc._client_action() == ("push", "/app?b=2#x")
+    assert loc.take_client_action() == ("push", "/app?b=2#x")
 
 
 def test_location_apply_client_url_keeps_python_side_reactions_pending(loc):
     p = Params()
     loc.sync(p, ["integer", "string"], history="replace")
     p.param.watch(lambda e: setattr(p, "string", str(e.new)), "integer")
-    loc._client_action()
-    loc._apply_client_url("/app", "?integer=4", "")
-    assert loc._client_action() == ("replace", "/app?integer=4&string=4")
+    loc.take_client_action()
+    loc.apply_browser_url("/app", "?integer=4", "")
+    assert loc.take_client_action() == ("replace", "/app?integer=4&string=4")
 
 
 def test_location_apply_client_url_back_navigation_restores_objects(loc):
@@ -626,8 +626,8 @@ def test_location_apply_client_url_back_navigation_restores_objects(loc):
     loc.sync(p, ["integer"])
     p.integer = 2
     p.integer = 3
-    loc._client_action()
-    loc._apply_client_url("/app", "?integer=2", "")
+    loc.take_client_action()
+    loc.apply_browser_url("/app", "?integer=2", "")
     assert p.integer == 2
 
 
@@ -638,13 +638,13 @@ def test_location_apply_client_url_back_navigation_restores_objects(loc):
 def test_location_apply_client_url_refuses_bad_parts_and_changes_nothing(loc, parts, error):
     loc.search = "?keep=1"
     with pytest.raises(error):
-        loc._apply_client_url(*parts)
+        loc.apply_browser_url(*parts)
     assert (loc.pathname, loc.search, loc.hash) == ("/app", "?keep=1", "")
 
 
 def test_location_listener_hears_every_python_side_change(loc):
     calls = []
-    remove = loc._listen(lambda: calls.append(loc._client_action()))
+    remove = loc.listen(lambda: calls.append(loc.take_client_action()))
     p = Params(integer=1)
     loc.sync(p, ["integer"])
     p.integer = 2
@@ -652,7 +652,7 @@ def test_location_listener_hears_every_python_side_change(loc):
     loc.reload = True
     assert calls == [("replace", "/app?integer=1"), ("push", "/app?integer=2"),
                      ("push", "/app?integer=2#h"), None]
-    loc._apply_client_url("/app", "?integer=3", "")
+    loc.apply_browser_url("/app", "?integer=3", "")
     assert len(calls) == 4
     assert p.integer == 3
     remove()
@@ -664,7 +664,7 @@ def test_location_listener_errors_are_handled(loc, errors):
     def broken():
         raise RuntimeError("listener broke")
 
-    loc._listen(broken)
+    loc.listen(broken)
     loc.search = "?a=1"
     assert loc.search == "?a=1"
     assert [str(e) for e in errors] == ["listener broke"]

@@ -12,7 +12,10 @@ import param
 import pytest
 
 import panel_state as pn
-from panel_state.pane import HTML, LineChart, Markdown, ParamFunction, Str
+from panel_state import busy
+from panel_state.context import activate
+from panel_state.pane import HTML, LineChart, Markdown, Str
+from panel_state.reactive import ParamFunction
 from panel_state.testing import load, session, virtual_clock
 
 
@@ -40,30 +43,30 @@ def child_events(pane):
 
 def test_markdown_renders_on_server():
     md = Markdown("# Title\n\n*em* and a table:\n\n| a | b |\n|---|---|\n| 1 | 2 |")
-    html = md._props()["html"]
+    html = md.view_props()["html"]
     assert "<h1>Title</h1>" in html and "<em>em</em>" in html
     assert "<td>1</td>" in html
-    assert md._props()["visible"] is True and md._kind == "Markdown"
+    assert md.view_props()["visible"] is True and md.view_kind == "Markdown"
 
 
 def test_markdown_escapes_script_and_raw_html():
     md = Markdown('hi <script>alert("x")</script> <img src=x onerror=alert(1)>')
-    html = md._props()["html"]
+    html = md.view_props()["html"]
     assert "<script>" not in html and "<img" not in html
     assert "&lt;script&gt;" in html and "&lt;img" in html
 
 
 def test_markdown_does_not_link_javascript_urls():
-    html = Markdown("[click](javascript:alert(1))")._props()["html"]
+    html = Markdown("[click](javascript:alert(1))").view_props()["html"]
     assert "href" not in html
 
 
 def test_markdown_rerenders_when_object_changes():
     md = Markdown("a")
     md.object = "**b**"
-    assert md._props()["html"] == "<p><strong>b</strong></p>\n"
+    assert md.view_props()["html"] == "<p><strong>b</strong></p>\n"
     md.object = None
-    assert md._props()["html"] == ""
+    assert md.view_props()["html"] == ""
 
 
 def test_markdown_rejects_non_string():
@@ -72,22 +75,22 @@ def test_markdown_rejects_non_string():
 
 
 def test_str_props_carry_raw_text_for_the_client_to_escape():
-    assert Str("<b>x</b>")._props() == {"visible": True, "text": "<b>x</b>"}
-    assert Str(3.5)._props()["text"] == "3.5"
-    assert Str(None)._props()["text"] == ""
+    assert Str("<b>x</b>").view_props() == {"visible": True, "text": "<b>x</b>"}
+    assert Str(3.5).view_props()["text"] == "3.5"
+    assert Str(None).view_props()["text"] == ""
 
 
 def test_html_props_carry_trusted_markup():
-    assert HTML("<b>x</b>", visible=False)._props() == {"visible": False, "html": "<b>x</b>"}
+    assert HTML("<b>x</b>", visible=False).view_props() == {"visible": False, "html": "<b>x</b>"}
 
 
 # -- LineChart -----------------------------------------------------------------------------
 
 def test_line_chart_props():
     chart = LineChart(x=[0, 1, 2], y=[3, 1, 2], title="Load", width=400, height=200)
-    assert chart._props() == {"visible": True, "x": [0, 1, 2], "y": [3, 1, 2],
+    assert chart.view_props() == {"visible": True, "x": [0, 1, 2], "y": [3, 1, 2],
                               "title": "Load", "width": 400, "height": 200}
-    assert chart._kind == "LineChart"
+    assert chart.view_kind == "LineChart"
 
 
 def test_line_chart_accepts_data_mapping_and_numpy():
@@ -114,7 +117,7 @@ def test_line_chart_validation_errors():
 def test_line_chart_stream_appends_and_emits_only_new_points():
     chart = LineChart(x=[0, 1], y=[10, 11])
     recorder = Recorder()
-    chart._subscribe(recorder)
+    chart.add_view_listener(recorder)
     events = []
     chart.param.watch(lambda e: events.append(e.name), ["x", "y"])
     chart.stream({"x": [2, 3], "y": [12, 13]})
@@ -127,7 +130,7 @@ def test_line_chart_stream_appends_and_emits_only_new_points():
 def test_line_chart_stream_rollover_keeps_last_points():
     chart = LineChart(y=[0, 1, 2])
     recorder = Recorder()
-    chart._subscribe(recorder)
+    chart.add_view_listener(recorder)
     chart.stream({"y": np.array([3, 4])}, rollover=4)
     assert chart.x == [1, 2, 3, 4] and chart.y == [1, 2, 3, 4]
     assert recorder.messages[-1][1] == {"op": "stream", "x": [3, 4], "y": [3, 4], "rollover": 4}
@@ -140,7 +143,7 @@ def test_line_chart_stream_rollover_keeps_last_points():
 def test_line_chart_stream_bad_input_changes_nothing():
     chart = LineChart(y=[1, 2])
     recorder = Recorder()
-    chart._subscribe(recorder)
+    chart.add_view_listener(recorder)
     with pytest.raises(ValueError, match="rollover must be None or an int >= 1, got 0"):
         chart.stream({"y": [3]}, rollover=0)
     with pytest.raises(ValueError, match="as many x as y values, got 2 x and 1 y"):
@@ -156,7 +159,7 @@ def test_panel_conversions():
     button = pn.widgets.Button()
     assert pn.panel(button) is button
     assert isinstance(pn.panel("# hi"), Markdown)
-    assert isinstance(pn.panel(42), Str) and pn.panel(42)._props()["text"] == "42"
+    assert isinstance(pn.panel(42), Str) and pn.panel(42).view_props()["text"] == "42"
     assert isinstance(pn.panel(None), Str)
     assert isinstance(pn.panel(lambda: "x"), ParamFunction)
     assert isinstance(pn.panel(dict), Str)
@@ -165,9 +168,9 @@ def test_panel_conversions():
 def test_panel_of_parameter_shows_its_value():
     slider = pn.widgets.IntSlider(end=10)
     pane = pn.panel(slider.param.value)
-    assert pane.child._props()["text"] == "0"
+    assert pane.child.view_props()["text"] == "0"
     slider.value = 7
-    assert pane.child._props()["text"] == "7"
+    assert pane.child.view_props()["text"] == "7"
 
 
 # -- ParamFunction ----------------------------------------------------------------------------
@@ -180,11 +183,11 @@ def test_param_function_requires_callable():
 def test_param_function_rerenders_on_widget_change():
     toggle = pn.widgets.Toggle()
     pane = pn.panel(pn.bind(lambda on: "on" if on else "off", toggle.param.value))
-    assert pane._kind == "ParamFunction"
-    assert pane._props() == {"visible": True, "loading": False, "error": None}
-    md = pane._children()[0]
+    assert pane.view_kind == "ParamFunction"
+    assert pane.view_props() == {"visible": True, "loading": False, "error": None}
+    md = pane.view_children()[0]
     assert isinstance(md, Markdown) and md.object == "off"
-    toggle._handle_event("value", True)
+    toggle.apply_client_change("value", True)
     assert pane.child is md and md.object == "on"  # updated in place, no new child
 
 
@@ -209,9 +212,9 @@ def test_param_function_with_depends_function_and_method():
 
     model = Model()
     pane = pn.panel(model.view)
-    assert pane.child._props()["text"] == "2"
+    assert pane.child.view_props()["text"] == "2"
     model.n = 5
-    assert pane.child._props()["text"] == "10"
+    assert pane.child.view_props()["text"] == "10"
 
 
 def test_param_function_undecorated_method_depends_on_all_params():
@@ -225,7 +228,7 @@ def test_param_function_undecorated_method_depends_on_all_params():
     model = Model()
     pane = pn.panel(model.total)
     model.b = 10
-    assert pane.child._props()["text"] == "11"
+    assert pane.child.view_props()["text"] == "11"
 
 
 def test_param_function_output_kinds():
@@ -245,7 +248,7 @@ def test_param_function_output_kinds():
     choice.value = "layout"
     assert isinstance(pane.child, pn.Column) and len(pane.child) == 2
     choice.value = "none"
-    assert pane.child is None and pane._children() == []
+    assert pane.child is None and pane.view_children() == []
 
 
 def test_param_function_equal_output_sends_no_child_change():
@@ -307,12 +310,12 @@ def test_param_function_error_is_shown_logged_and_retried(errors, caplog):
 
     pane = pn.panel(pn.bind(render, slider.param.value))
     slider.value = 3
-    assert pane._props()["error"] == "ZeroDivisionError: cannot show 3"
+    assert pane.view_props()["error"] == "ZeroDivisionError: cannot show 3"
     assert pane.child.object == "value 1"  # the last good output stays
     assert [type(e) for e in errors] == [ZeroDivisionError]
     assert "reactive function" in caplog.text and "render" in caplog.text
     slider.value = 4
-    assert pane._props()["error"] is None and pane.child.object == "value 4"
+    assert pane.view_props()["error"] is None and pane.child.object == "value 4"
 
 
 def test_param_function_rerenders_on_session_busy():
@@ -327,7 +330,7 @@ def test_param_function_rerenders_on_session_busy():
         indicator_pane = pn.panel(pn.bind(indicator, pn.state.param.busy))
         row = pn.Row(button, indicator_pane)
         assert row[1].child.object == "I'm idle"
-        button._handle_event("clicks", None)
+        button.apply_client_change("clicks", None)
         assert seen == ["I'm busy"]
         assert indicator_pane.child.object == "I'm idle"
 
@@ -336,23 +339,23 @@ def test_param_function_busy_of_another_session_is_ignored():
     with session() as s1:
         pane = pn.panel(pn.bind(lambda busy: str(busy), pn.state.param.busy))
     with session() as s2:
-        pn.execution.busy_enter(s2)
+        busy.enter(s2)
         assert pane.child.object == "False"
-        pn.execution.busy_exit(s2)
+        busy.exit(s2)
     assert s1.destroyed
 
 
 def test_param_function_on_process_busy_stays_process_wide():
     pane = pn.panel(pn.bind(lambda busy: f"process busy: {busy}", pn.state.param.busy))
-    pane._cleanup()
+    pane.release()
     with session() as s:
-        pane._children()  # shown again inside a session: still watches the process flag
-        pn.execution.busy_enter(s)
+        pane.view_children()  # shown again inside a session: still watches the process flag
+        busy.enter(s)
         assert pane.child.object == "process busy: False"
-        pn.execution.busy_exit(s)
-    pn.execution.busy_enter(None)
+        busy.exit(s)
+    busy.enter(None)
     assert pane.child.object == "process busy: True"
-    pn.execution.busy_exit(None)
+    busy.exit(None)
     assert pane.child.object == "process busy: False"
 
 
@@ -391,11 +394,8 @@ def test_param_function_evaluates_in_owner_session_for_outside_changes():
     with session() as s:
         pane = pn.panel(pn.bind(render, toggle.param.value))
         seen.clear()
-        token = pn.session._current.set(None)  # as if changed from outside the session
-        try:
+        with activate(None):  # as if changed from outside the session
             toggle.value = True
-        finally:
-            pn.session._current.reset(token)
         assert seen == [s] and pane.child.object == "True"
 
 
@@ -412,7 +412,7 @@ def test_param_function_cleanup_unwatches_dependencies():
     toggle = pn.widgets.Toggle()
     calls = []
     pane = pn.panel(pn.bind(lambda on: calls.append(on) or "x", toggle.param.value))
-    pane._cleanup()
+    pane.release()
     toggle.value = True
     assert calls == [False]
     assert watcher_count(toggle) == 0
@@ -421,10 +421,10 @@ def test_param_function_cleanup_unwatches_dependencies():
 def test_param_function_shown_again_after_cleanup_watches_again():
     toggle = pn.widgets.Toggle()
     pane = pn.panel(pn.bind(lambda on: str(on), toggle.param.value))
-    pane._cleanup()
+    pane.release()
     toggle.value = True
     assert pane.child.object == "False"
-    assert pane._children()[0].object == "True"  # rendered again: catches up and watches
+    assert pane.view_children()[0].object == "True"  # rendered again: catches up and watches
     toggle.value = False
     assert pane.child.object == "False"
 
@@ -544,11 +544,11 @@ def test_defer_load_shows_spinner_until_session_loaded():
     with session() as s:
         row = pn.Row(pn.panel(render_on_load, defer_load=True))
         pane = row[0]
-        assert pane._props()["loading"] is True
-        assert pane._children() == [] and calls == []
+        assert pane.view_props()["loading"] is True
+        assert pane.view_children() == [] and calls == []
         load(s)
         assert calls == [False]  # runs as an onload callback, before loaded turns True
-        assert pane._props()["loading"] is False
+        assert pane.view_props()["loading"] is False
         assert isinstance(pane.child, pn.widgets.Select)
         assert pane.child.options == ["A", "B", "C"]
 
@@ -556,7 +556,7 @@ def test_defer_load_shows_spinner_until_session_loaded():
 async def test_defer_load_evaluates_on_await_load():
     with session() as s:
         pane = pn.panel(lambda: "ready", defer_load=True)
-        pane._children()
+        pane.view_children()
         assert pane.child is None and pane.loading is True
         await s.load()
         assert pane.loading is False and pane.child.object == "ready"
@@ -566,7 +566,7 @@ def test_defer_load_uses_config_default():
     pn.config.defer_load = True
     with session() as s:
         pane = pn.panel(lambda: "x")
-        assert pane._props()["loading"] is True
+        assert pane.view_props()["loading"] is True
         load(s)
         assert pane.child.object == "x"
     assert pn.panel(lambda: "y", defer_load=False).child.object == "y"
@@ -574,10 +574,10 @@ def test_defer_load_uses_config_default():
 
 def test_defer_load_outside_session_or_after_load_evaluates_at_once():
     pane = pn.panel(lambda: "now", defer_load=True)
-    assert pane._props()["loading"] is False and pane.child.object == "now"
+    assert pane.view_props()["loading"] is False and pane.child.object == "now"
     with session(loaded=True):
         pane = pn.panel(lambda: "loaded", defer_load=True)
-        assert pane._children()[0].object == "loaded"
+        assert pane.view_children()[0].object == "loaded"
 
 
 def test_defer_load_error_is_shown_and_page_keeps_working(errors):
@@ -589,10 +589,10 @@ def test_defer_load_error_is_shown_and_page_keeps_working(errors):
         good = pn.panel(lambda: "fine", defer_load=True)
         row = pn.Row(bad, good)
         for pane in row:
-            pane._props()
+            pane.view_props()
         load(s)
         assert s.loaded is True
-        assert bad._props() == {"visible": True, "loading": False,
+        assert bad.view_props() == {"visible": True, "loading": False,
                                 "error": "RuntimeError: database down"}
         assert good.child.object == "fine"
     assert [str(e) for e in errors] == ["database down"]
@@ -608,7 +608,7 @@ def test_defer_load_runs_on_thread_pool_when_nthreads_set():
 
     with session() as s:
         pane = pn.panel(render, defer_load=True)
-        pane._props()
+        pane.view_props()
         load(s)
         assert pane.child.object == "threaded"
     assert threads and threads[0].startswith("panel_state")
@@ -620,7 +620,7 @@ def test_defer_load_ignores_dependency_changes_before_load():
     with session() as s:
         pane = pn.panel(pn.bind(lambda on: calls.append(on) or str(on), toggle.param.value),
                         defer_load=True)
-        pane._props()
+        pane.view_props()
         toggle.value = True
         assert calls == []
         load(s)
@@ -644,7 +644,7 @@ async def test_defer_load_change_during_threaded_evaluation_is_not_lost():
 
     with session() as s:
         pane = pn.panel(pn.bind(render, slider.param.value), defer_load=True)
-        pane._props()
+        pane.view_props()
         loading = asyncio.ensure_future(s.load())
         while not started.is_set():
             await asyncio.sleep(0.001)

@@ -1,4 +1,4 @@
-"""The pure URL codec: query strings, values and request parts."""
+"""The pure URL codec: query strings and values."""
 
 from __future__ import annotations
 
@@ -12,10 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from panel_state.query import (
-    compose_href,
     decode_value,
     encode_value,
-    location_parts,
     parse_search,
     parse_value,
     update_search,
@@ -168,59 +166,3 @@ def test_decode_value_picks_the_selector_object_that_matches():
     assert decode_value(param.Selector(objects=[1, 2]), "2") == 2
     assert decode_value(param.Selector(objects={"one": 1, "two": 2}), "2") == 2
     assert decode_value(param.Selector(objects=[1, 2]), "9") == 9
-
-
-# -- request parts ----------------------------------------------------------------------
-
-@pytest.mark.parametrize(("protocol", "host", "uri", "expected"), [
-    ("http", "127.0.0.1", "/panel",
-     {"protocol": "http:", "hostname": "127.0.0.1", "pathname": "/panel",
-      "href": "http://127.0.0.1/panel"}),
-    ("http", "::ffff:172.20.0.233", "https,http://sub.domain.dk/some/path/panel",
-     {"protocol": "http:", "hostname": "172.20.0.233", "pathname": "/some/path/panel",
-      "href": "http://172.20.0.233/some/path/panel"}),
-])
-def test_location_parts_matches_panels_request_cases(protocol, host, uri, expected):
-    parts = location_parts(protocol, host, uri)
-    assert {k: parts[k] for k in expected} == expected
-    assert parts["port"] == parts["search"] == parts["hash"] == ""
-
-
-@pytest.mark.parametrize(("host", "hostname", "port"), [
-    ("localhost:5006", "localhost", "5006"),
-    ("::1", "localhost", ""),
-    ("[::1]:5006", "[::1]", "5006"),
-    ("[2001:db8::7]", "[2001:db8::7]", ""),
-    ("2001:db8::7", "[2001:db8::7]", ""),
-    ("[::ffff:10.0.0.1]:8080", "10.0.0.1", "8080"),
-    ("::ffff:10.0.0.1:8080", "10.0.0.1", "8080"),
-])
-def test_location_parts_reads_ipv4_ipv6_and_mapped_hosts(host, hostname, port):
-    parts = location_parts("https", host, "/")
-    assert (parts["hostname"], parts["port"]) == (hostname, port)
-    assert parts["href"] == f"https://{hostname}{':' + port if port else ''}/"
-
-
-def test_location_parts_splits_query_and_fragment():
-    parts = location_parts("http", "h", "/a/b?x=1&q=what?#top?x")
-    assert (parts["pathname"], parts["search"], parts["hash"]) == (
-        "/a/b", "?x=1&q=what?", "#top?x")
-    proxied = location_parts("http", "h", "http,https://other:9/p?x=1#f")
-    assert (proxied["pathname"], proxied["search"], proxied["hash"]) == ("/p", "?x=1", "#f")
-    assert proxied["href"] == "http://h/p?x=1#f"
-
-
-@pytest.mark.parametrize(("host", "uri", "match"), [
-    ("[::1", "/", "opens '\\['"),
-    ("[::1]x", "/", "only ':port'"),
-    ("h:abc", "/", "port 'abc'"),
-    ("h", "app", "starts with '/'"),
-])
-def test_location_parts_rejects_malformed_requests(host, uri, match):
-    with pytest.raises(ValueError, match=match):
-        location_parts("http", host, uri)
-
-
-def test_compose_href_has_no_origin_without_a_host():
-    assert compose_href("http:", "", "", "/p", "?a=1", "#h") == "/p?a=1#h"
-    assert compose_href("http:", "h", "81", "/p", "", "") == "http://h:81/p"

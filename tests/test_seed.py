@@ -66,7 +66,7 @@ def test_seed_busy_indicator():
         indicator_pane = row[1]
         assert indicator_pane.child.object == "I'm idle"
         # What the server does with the browser's click event:
-        execution.run_isolated(button._handle_event, 'clicks', None, session=tab, busy=True)
+        execution.run(button.apply_client_change, 'clicks', None, session=tab, busy=True)
         assert seen == ["I'm busy"]
         assert indicator_pane.child.object == "I'm idle"
 
@@ -128,9 +128,9 @@ def test_seed_defer_load():
     with session() as tab:
         row = pn.Row(pn.panel(render_on_load, defer_load=True))
         deferred = row[0]
-        assert deferred._props()['loading'] is True
+        assert deferred.view_props()['loading'] is True
         load(tab)
-        assert deferred._props()['loading'] is False
+        assert deferred.view_props()['loading'] is False
         assert deferred.child.options == ['A', 'B', 'C']
 
 

@@ -96,8 +96,8 @@ def test_session_destroy_cancels_pending_next_tick_callbacks():
 def test_session_set_cookie_queues_a_browser_command():
     s = Session("http://localhost/app")
     s.set_cookie("visits", "3", max_age=60)
-    assert s._outbox == [{"type": "cookie", "name": "visits", "value": "3", "max_age": 60,
-                          "path": "/"}]
+    assert s.take_commands() == [{"type": "cookie", "name": "visits", "value": "3",
+                                  "max_age": 60, "path": "/"}]
     s.destroy()
 
 
@@ -111,5 +111,5 @@ def test_session_set_cookie_rejects_what_a_browser_would_misread(kwargs, match):
     s = Session("http://localhost/app")
     with pytest.raises(ValueError, match=match):
         s.set_cookie(**kwargs)
-    assert s._outbox == []
+    assert s.take_commands() == []
     s.destroy()

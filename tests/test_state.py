@@ -12,7 +12,7 @@ import param
 import pytest
 
 import panel_state as pn
-from panel_state import execution
+from panel_state import execution, pool
 from panel_state.session import Session
 from panel_state.testing import load, session, virtual_clock
 
@@ -71,7 +71,7 @@ def test_state_busy_is_per_session():
     def work():
         inside.append((pn.state.busy, s1.busy, s2.busy, pn.state.process_busy))
 
-    execution.run_isolated(work, session=s1, busy=True)
+    execution.run(work, session=s1, busy=True)
     assert inside == [(True, True, False, True)]
     assert seen1 == [True, False]
     assert seen2 == []
@@ -86,8 +86,8 @@ def test_state_bind_to_busy_follows_the_current_session():
     with s1.activate():
         bound = pn.bind(lambda busy: "I'm busy" if busy else "I'm idle", pn.state.param.busy)
     results = []
-    execution.run_isolated(lambda: results.append(bound()), session=s2, busy=True)
-    execution.run_isolated(lambda: results.append(bound()), session=s1, busy=True)
+    execution.run(lambda: results.append(bound()), session=s2, busy=True)
+    execution.run(lambda: results.append(bound()), session=s1, busy=True)
     assert results == ["I'm idle", "I'm busy"]
     s1.destroy()
     s2.destroy()
@@ -99,7 +99,7 @@ def test_state_busy_returns_to_false_after_exceptions(errors):
             assert pn.state.busy
             raise RuntimeError("boom")
 
-        execution.run_isolated(boom, session=s, busy=True)
+        execution.run(boom, session=s, busy=True)
         assert s.busy is False
     assert [str(e) for e in errors] == ["boom"]
 
@@ -112,7 +112,7 @@ def test_state_busy_covers_async_callbacks_until_they_finish():
             await asyncio.sleep(1)
             observed.append(pn.state.busy)
 
-        execution.run_isolated(slow, session=s, busy=True)
+        execution.run(slow, session=s, busy=True)
         assert s.busy is True
         clock.advance(0.5)
         assert s.busy is True
@@ -138,9 +138,9 @@ def test_state_sync_busy_links_indicator_for_current_session_only():
     s2 = Session("http://localhost/b")
     with s1.activate():
         pn.state.sync_busy(indicator)
-    execution.run_isolated(lambda: None, session=s2, busy=True)
+    execution.run(lambda: None, session=s2, busy=True)
     values = []
-    execution.run_isolated(lambda: values.append(indicator.value), session=s1, busy=True)
+    execution.run(lambda: values.append(indicator.value), session=s1, busy=True)
     assert values == [True]
     assert indicator.value is False
     s1.destroy()
@@ -358,11 +358,11 @@ def test_state_reset_clears_hooks_cache_and_pool():
     pn.state.cache["k"] = 1
     pn.state.on_session_created(lambda s: None)
     pn.config.nthreads = 2
-    assert execution.thread_pool() is not None
+    assert pool.thread_pool() is not None
     pn.state.reset()
     assert pn.state.cache == {}
     assert pn.config.nthreads is None
-    assert execution.thread_pool() is None
+    assert pool.thread_pool() is None
     seen = []
     with session():
         seen.append(1)

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 import panel_state as pn
-from panel_state import execution, scheduling
-from panel_state.callbacks import running_callbacks
+from panel_state import execution, loops, scheduling
+from panel_state.errors import handle_exception
+from panel_state.periodic import running_callbacks
 from panel_state.session import live_sessions
 from panel_state.tasks import scheduled_tasks
 from panel_state.testing import load, session, virtual_clock, wait_until
@@ -28,13 +29,13 @@ START = dt.datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
 def test_virtual_clock_installs_and_restores_clock_and_loop():
     before_clock = scheduling.clock()
-    assert execution.default_loop() is None
+    assert loops.default_loop() is None
     with virtual_clock(start=START) as clock:
         assert scheduling.clock() is clock
-        assert execution.default_loop() is clock.loop
+        assert loops.default_loop() is clock.loop
         assert clock.now() == START
     assert scheduling.clock() is before_clock
-    assert execution.default_loop() is None
+    assert loops.default_loop() is None
     assert clock.loop.is_closed()
 
 
@@ -160,7 +161,7 @@ async def test_virtual_clock_inside_a_running_loop_raises():
                                            r"event loop.*plain \(non-async\) test"):
         with virtual_clock():
             pass
-    assert execution.default_loop() is None
+    assert loops.default_loop() is None
 
 
 def test_virtual_clock_nests_and_restores_the_outer_clock():
@@ -168,7 +169,7 @@ def test_virtual_clock_nests_and_restores_the_outer_clock():
         with virtual_clock(start=START + dt.timedelta(days=1)) as inner:
             assert scheduling.clock() is inner
         assert scheduling.clock() is outer
-        assert execution.default_loop() is outer.loop
+        assert loops.default_loop() is outer.loop
         outer.advance(1)
         assert outer.now() == START + dt.timedelta(seconds=1)
 
@@ -261,8 +262,8 @@ def test_wait_until_raises_after_the_timeout():
 
 
 def test_errors_fixture_collects_handled_exceptions(errors, caplog):
-    execution.handle_exception(ValueError("first"), "a unit test")
-    execution.run_isolated(lambda: 1 / 0, what="a failing callback")
+    handle_exception(ValueError("first"), "a unit test")
+    execution.run(lambda: 1 / 0, what="a failing callback")
     assert [type(e) for e in errors] == [ValueError, ZeroDivisionError]
     assert pn.config.exception_handler is not None
     messages = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
@@ -278,7 +279,7 @@ import asyncio
 import pytest
 
 import panel_state as pn
-from panel_state import execution
+from panel_state import loops
 from panel_state.session import Session
 
 
@@ -293,17 +294,17 @@ def test_leaks_a_session():
 
 def test_leaks_a_running_callback():
     loop = asyncio.new_event_loop()
-    execution.set_default_loop(loop)
+    loops.set_default_loop(loop)
     pn.PeriodicCallback(callback=lambda: None, period=100).start()
-    execution.set_default_loop(None)
+    loops.set_default_loop(None)
     loop.close()
 
 
 def test_leaks_a_task():
     loop = asyncio.new_event_loop()
-    execution.set_default_loop(loop)
+    loops.set_default_loop(loop)
     pn.state.schedule_task("leaked", lambda: None, period="1s")
-    execution.set_default_loop(None)
+    loops.set_default_loop(None)
     loop.close()
 
 

@@ -18,30 +18,30 @@ W = pn.widgets
                                  W.IntSlider, W.FloatSlider])
 def test_widget_props_carry_name_visible_disabled(cls):
     widget = cls(name="Label", disabled=True, visible=False)
-    props = widget._props()
+    props = widget.view_props()
     assert props["name"] == "Label"
     assert props["visible"] is False
     assert props["disabled"] is True
-    assert widget._kind == cls.__name__
-    assert widget._children() == []
+    assert widget.view_kind == cls.__name__
+    assert widget.view_children() == []
 
 
 def test_widget_default_name_is_empty():
     assert W.Button().name == ""
-    assert W.TextInput()._props()["name"] == ""
+    assert W.TextInput().view_props()["name"] == ""
 
 
 def test_widget_disabled_refuses_client_events():
     toggle = W.Toggle(disabled=True)
     with pytest.raises(ValueError, match="Toggle is disabled and ignores client changes"):
-        toggle._handle_event("value", True)
+        toggle.apply_client_change("value", True)
     assert toggle.value is False
 
 
 def test_widget_refuses_client_change_of_other_params():
     text = W.TextInput(value="a")
     with pytest.raises(ValueError, match="does not accept client changes to 'placeholder'"):
-        text._handle_event("placeholder", "x")
+        text.apply_client_change("placeholder", "x")
     assert text.placeholder == ""
 
 
@@ -53,12 +53,12 @@ def test_widget_watcher_exception_is_handled_and_widget_keeps_working(errors, ca
         raise RuntimeError("watcher broke")
 
     checkbox.param.watch(bad, "value")
-    checkbox._handle_event("value", True)
+    checkbox.apply_client_change("value", True)
     assert checkbox.value is True
     assert [str(e) for e in errors] == ["watcher broke"]
     assert "watcher of Checkbox.value" in caplog.text
     checkbox.param.watch(lambda e: seen.append(e.new), "value")
-    checkbox._handle_event("value", False)
+    checkbox.apply_client_change("value", False)
     assert checkbox.value is False
 
 
@@ -67,7 +67,7 @@ def test_widget_client_event_runs_watchers_with_session_active():
     seen = []
     text.param.watch(lambda e: seen.append((e.new, pn.state.curdoc)), "value")
     with session() as s:
-        text._handle_event("value", "hello")
+        text.apply_client_change("value", "hello")
     assert seen == [("hello", s)]
 
 
@@ -75,7 +75,7 @@ def test_widget_client_event_runs_watchers_with_session_active():
 
 def test_button_params_and_props():
     button = W.Button(name="Click me!", button_type="primary")
-    assert button._props() == {"name": "Click me!", "visible": True, "disabled": False,
+    assert button.view_props() == {"name": "Click me!", "visible": True, "disabled": False,
                                "clicks": 0, "button_type": "primary"}
     assert button._event_params == ("clicks",)
 
@@ -90,8 +90,8 @@ def test_button_click_event_increments_and_runs_callbacks_in_order():
     calls = []
     button.on_click(lambda event: calls.append(("a", event.name, event.new)))
     button.on_click(lambda event: calls.append(("b", event.name, event.new)))
-    button._handle_event("clicks", "ignored payload")
-    button._handle_event("clicks", None)
+    button.apply_client_change("clicks", "ignored payload")
+    button.apply_client_change("clicks", None)
     assert button.clicks == 2
     assert calls == [("a", "clicks", 1), ("b", "clicks", 1), ("a", "clicks", 2),
                      ("b", "clicks", 2)]
@@ -106,8 +106,8 @@ def test_button_on_click_exception_does_not_stop_other_callbacks(errors):
 
     button.on_click(broken)
     button.on_click(lambda event: calls.append(event.new))
-    button._handle_event("clicks", None)
-    button._handle_event("clicks", None)
+    button.apply_client_change("clicks", None)
+    button.apply_client_change("clicks", None)
     assert calls == [1, 2]
     assert [str(e) for e in errors] == ["handler failed", "handler failed"]
 
@@ -116,9 +116,9 @@ def test_button_on_click_returns_watcher_that_unwatches():
     button = W.Button()
     calls = []
     watcher = button.on_click(lambda event: calls.append(event.new))
-    button._handle_event("clicks", None)
+    button.apply_client_change("clicks", None)
     button.param.unwatch(watcher)
-    button._handle_event("clicks", None)
+    button.apply_client_change("clicks", None)
     assert calls == [1]
 
 
@@ -132,7 +132,7 @@ def test_button_on_click_counts_toward_session_busy():
     seen = []
     button.on_click(lambda event: seen.append(pn.state.busy))
     with session() as s:
-        button._handle_event("clicks", None)
+        button.apply_client_change("clicks", None)
         assert s.busy is False
     assert seen == [True]
 
@@ -148,7 +148,7 @@ async def test_button_async_on_click_is_awaited_and_busy_until_done():
 
     button.on_click(handler)
     with session() as s:
-        button._handle_event("clicks", None)
+        button.apply_client_change("clicks", None)
         await asyncio.sleep(0)
         assert s.busy is True and done == []
         release.set()
@@ -162,37 +162,37 @@ async def test_button_async_on_click_is_awaited_and_busy_until_done():
 
 def test_toggle_props_and_event():
     toggle = W.Toggle(name="Toggle callback", value=True, button_type="success")
-    assert toggle._props() == {"name": "Toggle callback", "visible": True, "disabled": False,
+    assert toggle.view_props() == {"name": "Toggle callback", "visible": True, "disabled": False,
                                "value": True, "button_type": "success"}
-    toggle._handle_event("value", False)
+    toggle.apply_client_change("value", False)
     assert toggle.value is False
 
 
 def test_toggle_rejects_non_bool_from_client_unchanged():
     toggle = W.Toggle()
     with pytest.raises(ValueError, match=r"Toggle\.value"):
-        toggle._handle_event("value", "yes")
+        toggle.apply_client_change("value", "yes")
     assert toggle.value is False
 
 
 def test_checkbox_props_and_event():
     box = W.Checkbox(name="Agree")
-    assert box._props() == {"name": "Agree", "visible": True, "disabled": False, "value": False}
-    box._handle_event("value", True)
+    assert box.view_props() == {"name": "Agree", "visible": True, "disabled": False, "value": False}
+    box.apply_client_change("value", True)
     assert box.value is True
     with pytest.raises(ValueError):
-        box._handle_event("value", 1)
+        box.apply_client_change("value", 1)
     assert box.value is True
 
 
 def test_text_input_props_and_event():
     text = W.TextInput(placeholder="Type here")
-    assert text._props() == {"name": "", "visible": True, "disabled": False, "value": "",
+    assert text.view_props() == {"name": "", "visible": True, "disabled": False, "value": "",
                              "placeholder": "Type here"}
-    text._handle_event("value", "<b>raw</b>")
+    text.apply_client_change("value", "<b>raw</b>")
     assert text.value == "<b>raw</b>"
     with pytest.raises(ValueError, match=r"TextInput\.value"):
-        text._handle_event("value", 5)
+        text.apply_client_change("value", 5)
     assert text.value == "<b>raw</b>"
 
 
@@ -201,29 +201,29 @@ def test_text_input_props_and_event():
 def test_select_list_options_default_to_first():
     select = W.Select(options=["A", "B", "C"])
     assert select.value == "A"
-    assert select._props()["options"] == ["A", "B", "C"]
-    assert select._props()["value"] == "A"
+    assert select.view_props()["options"] == ["A", "B", "C"]
+    assert select.view_props()["value"] == "A"
 
 
 def test_select_without_options_has_no_value():
     select = W.Select()
     assert select.value is None
-    assert select._props()["options"] == [] and select._props()["value"] is None
+    assert select.view_props()["options"] == [] and select.view_props()["value"] is None
 
 
 def test_select_dict_options_map_labels_to_values():
     select = W.Select(options={"Apple": 1, "Banana": 2}, value=2)
     assert select.labels == ["Apple", "Banana"] and select.values == [1, 2]
-    assert select._props()["value"] == "Banana"
-    select._handle_event("value", "Apple")
+    assert select.view_props()["value"] == "Banana"
+    select.apply_client_change("value", "Apple")
     assert select.value == 1
-    assert select._props()["value"] == "Apple"
+    assert select.view_props()["value"] == "Apple"
 
 
 def test_select_non_string_list_is_labelled_with_str():
     select = W.Select(options=[1, 2.5, None])
-    assert select._props()["options"] == ["1", "2.5", "None"]
-    select._handle_event("value", "2.5")
+    assert select.view_props()["options"] == ["1", "2.5", "None"]
+    select.apply_client_change("value", "2.5")
     assert select.value == 2.5
 
 
@@ -234,7 +234,7 @@ def test_select_value_given_with_options_in_any_order():
 def test_select_unknown_label_from_client_is_refused_unchanged():
     select = W.Select(options=["A", "B"])
     with pytest.raises(ValueError, match=r"no option labelled 'Z'; valid labels are \['A', 'B'\]"):
-        select._handle_event("value", "Z")
+        select.apply_client_change("value", "Z")
     assert select.value == "A"
 
 
@@ -279,10 +279,10 @@ def test_select_seed_onload_sets_options_after_render():
             widget.options = ["A", "B", "C"]
 
         pn.state.onload(on_load)
-        assert widget._props()["options"] == []
+        assert widget.view_props()["options"] == []
         from panel_state.testing import load
         load(s)
-    assert widget._props()["options"] == ["A", "B", "C"]
+    assert widget.view_props()["options"] == ["A", "B", "C"]
     assert widget.value == "A"
     # The value is fixed before watchers of options run, so they see a consistent widget.
     assert events == [("value", "A"), ("options", ["A", "B", "C"])]
@@ -292,14 +292,14 @@ def test_select_seed_onload_sets_options_after_render():
 
 def test_int_slider_defaults_and_props():
     slider = W.IntSlider(name="N", start=0, end=10, value=3)
-    assert slider._props() == {"name": "N", "visible": True, "disabled": False, "start": 0,
+    assert slider.view_props() == {"name": "N", "visible": True, "disabled": False, "start": 0,
                                "end": 10, "step": 1, "value": 3}
     assert W.IntSlider().value == 0 and W.IntSlider(start=5, end=9).value == 5
 
 
 def test_float_slider_defaults_and_props():
     slider = W.FloatSlider(start=1, end=3)
-    assert slider._props() == {"name": "", "visible": True, "disabled": False, "start": 1.0,
+    assert slider.view_props() == {"name": "", "visible": True, "disabled": False, "start": 1.0,
                                "end": 3.0, "step": 0.1, "value": 1.0}
 
 
@@ -307,25 +307,25 @@ def test_slider_client_value_outside_bounds_is_refused_unchanged():
     slider = W.IntSlider(start=0, end=10, value=5)
     with pytest.raises(ValueError, match=r"value must be within \[start, end\] = \[0, 10\], "
                                          r"got 11"):
-        slider._handle_event("value", 11)
+        slider.apply_client_change("value", 11)
     assert slider.value == 5
 
 
 def test_int_slider_accepts_integral_float_from_client():
     slider = W.IntSlider(start=0, end=10)
-    slider._handle_event("value", 4.0)
+    slider.apply_client_change("value", 4.0)
     assert slider.value == 4 and type(slider.value) is int
     with pytest.raises(ValueError, match=r"must be an integer, got 4\.5"):
-        slider._handle_event("value", 4.5)
+        slider.apply_client_change("value", 4.5)
     with pytest.raises(TypeError, match="must be an integer, got str"):
-        slider._handle_event("value", "4")
+        slider.apply_client_change("value", "4")
     assert slider.value == 4
 
 
 def test_float_slider_rejects_bool_and_nan():
     slider = W.FloatSlider()
     with pytest.raises(TypeError, match="value must be a number, got bool True"):
-        slider._handle_event("value", True)
+        slider.apply_client_change("value", True)
     with pytest.raises(ValueError, match="must be finite"):
         slider.value = float("nan")
     assert slider.value == 0.0
@@ -363,4 +363,4 @@ def test_widget_bound_directly_passes_its_value():
 def test_widget_label_can_change():
     button = pn.widgets.Button(name="Start")
     button.name = "Stop"
-    assert button._props()["name"] == "Stop"
+    assert button.view_props()["name"] == "Stop"

@@ -4,12 +4,13 @@ Routes::
 
     /<app route>      PageHandler   HTML shell + session token
     /                 IndexHandler  (several apps) or a redirect (one app not at /)
-    /_ps/ws           SessionSocket the protocol
+    /_ps/ws           SocketTransport  the wire protocol
     /_ps/static/...   tornado's StaticFileHandler over ``panel_state/static`` only
 
-The :class:`ServerContext` holds what the handlers share: the apps, the signing
-secret, the allowed websocket origins, size limits and the :class:`SessionManager`.
-It can also be mounted into an existing tornado application with :func:`routes`.
+The :class:`ServerContext` holds what the handlers share: the server's
+:class:`~panel_state.server.config.ServerConfig`, its loop, the
+:class:`~panel_state.server.sessions.SessionManager` and the open sockets. It can also
+be mounted into an existing tornado application with :func:`routes`.
 """
 
 from __future__ import annotations
@@ -22,17 +23,15 @@ from urllib.parse import urlsplit
 
 import tornado.web
 
-from . import protocol
+from .config import ServerConfig
 from .handlers import STATIC_PREFIX, WS_PATH, IndexHandler, PageHandler
-from .loader import App
 from .sessions import SessionManager
-from .tokens import DEFAULT_TOKEN_LIFETIME, make_token
-from .websocket import SessionSocket
+from .tokens import make_token
+from .websocket import SocketTransport
+
+__all__ = ["STATIC_DIR", "ServerContext", "make_application", "routes"]
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
-
-#: Default cap on one connection's unsent outgoing data (bytes).
-MAX_WRITE_BUFFER = 16 * 1024 * 1024
 
 
 def _default_port(scheme: str) -> str:
@@ -44,46 +43,36 @@ class ServerContext:
 
     Parameters
     ----------
-    apps : dict
-        Route -> App.
-    secret : bytes
-        Token signing secret.
+    config : ServerConfig
+        What to serve and how.
     loop : asyncio loop
         The loop the server and its sessions run on.
-    allow_websocket_origin : list of str
-        Extra origins (``host``, ``host:port``, ``host:*`` or ``*``) whose pages may
-        open websockets; the page's own origin is always allowed.
+    manager : SessionManager, optional
+        The sessions; one is made for ``config`` unless given.
     """
 
-    def __init__(self, apps: dict[str, App], secret: bytes, loop: asyncio.AbstractEventLoop, *,
-                 titles: dict[str, str] | None = None,
-                 allow_websocket_origin: list[str] | None = None,
-                 token_lifetime: float = DEFAULT_TOKEN_LIFETIME,
-                 max_message_size: int = protocol.MAX_MESSAGE_SIZE,
-                 max_write_buffer: int = MAX_WRITE_BUFFER,
+    def __init__(self, config: ServerConfig, loop: asyncio.AbstractEventLoop,
                  manager: SessionManager | None = None) -> None:
-        self.apps = apps
-        self.secret = secret
+        self.config = config
         self.loop = loop
-        self.titles = dict(titles or {})
-        self.allowed_origins = [o.strip().lower() for o in allow_websocket_origin or []]
-        self.token_lifetime = token_lifetime
-        self.max_message_size = max_message_size
-        self.max_write_buffer = max_write_buffer
-        self.manager = manager or SessionManager(apps, loop)
-        self.manager.title_for = self.title_for
-        self.connections: set[SessionSocket] = set()
+        self.manager = manager or SessionManager(config, loop)
+        self.connections: set[SocketTransport] = set()
         self.static_urls: dict[str, str] = {}
 
+    @property
+    def apps(self) -> Any:
+        """Route -> App."""
+        return self.config.apps
+
     def title_for(self, route: str) -> str:
-        app = self.apps.get(route)
-        title = self.titles.get(route) or (app.title if app is not None else None)
-        return title or (route.strip("/") or "panel_state")
+        """The page title of ``route``."""
+        return self.manager.title_for(route)
 
     def issue_token(self, *, app: str, protocol: str, host: str, uri: str,
                     headers: dict[str, str], now: float) -> str:
-        return make_token(self.secret, app=app, protocol=protocol, host=host, uri=uri,
-                          headers=headers, now=now, lifetime=self.token_lifetime)
+        """A fresh session token for one page request."""
+        return make_token(self.config.secret, app=app, protocol=protocol, host=host, uri=uri,
+                          headers=headers, now=now, lifetime=self.config.token_lifetime)
 
     def origin_allowed(self, origin: str, host: str) -> bool:
         """Same origin always; otherwise an ``--allow-websocket-origin`` entry must match."""
@@ -98,7 +87,7 @@ class ServerContext:
             port = str(parts.port) if parts.port else _default_port(parts.scheme)
         except ValueError:  # a malformed Origin header ('host:80.evil'): not allowed
             return False
-        for allowed in self.allowed_origins:
+        for allowed in self.config.allow_websocket_origin:
             if allowed == "*":
                 return True
             name, _, want = allowed.partition(":")
@@ -120,7 +109,7 @@ class StaticHandler(tornado.web.StaticFileHandler):
 
 def routes(context: ServerContext) -> list[tuple[Any, ...]]:
     """The URL rules serving ``context``'s apps (add them to any tornado Application)."""
-    rules: list[tuple[Any, ...]] = [(re.escape(WS_PATH), SessionSocket, {"context": context})]
+    rules: list[tuple[Any, ...]] = [(re.escape(WS_PATH), SocketTransport, {"context": context})]
     for route in context.apps:
         rules.append((re.escape(route), PageHandler, {"context": context, "route": route}))
     if "/" not in context.apps:
@@ -141,7 +130,7 @@ def make_application(context: ServerContext, **settings: Any) -> tornado.web.App
         static_handler_class=StaticHandler,
         # Messages between max_message_size and this hard cap get an error reply and
         # the connection lives on; tornado closes (1009) only beyond the cap.
-        websocket_max_message_size=max(4 * context.max_message_size, 10 * 1024 * 1024),
+        websocket_max_message_size=max(4 * context.config.max_message_size, 10 * 1024 * 1024),
         compress_response=False,
         **settings,
     )

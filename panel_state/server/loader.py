@@ -9,22 +9,64 @@ folders) into routes; :func:`run_setup` runs a ``--setup`` script once per proce
 from __future__ import annotations
 
 import ast
+import collections
 import itertools
 import os
 import sys
+import threading
 import types
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ..reactive import panel
 from ..session import Session
 from ..tasks import APP_MODULE_PREFIX
 from ..viewable import Viewable
 
-__all__ = ["APP_MODULE_PREFIX", "App", "AppError", "discover", "make_app", "run_setup"]
+__all__ = ["APP_MODULE_PREFIX", "App", "AppError", "ImportPaths", "discover", "make_app",
+           "run_setup"]
 
 _module_ids = itertools.count(1)
+
+#: How many holders asked for each folder this module put on ``sys.path``.
+_path_users: collections.Counter[str] = collections.Counter()
+_path_lock = threading.Lock()
+
+
+class ImportPaths:
+    """Folders put on ``sys.path`` so scripts import their neighbours; removed on close.
+
+    A folder already on ``sys.path`` (put there by someone else) is left alone; one
+    this module added stays while any holder still needs it.
+    """
+
+    def __init__(self) -> None:
+        self._folders: list[str] = []
+
+    def add(self, folder: str) -> None:
+        """Make ``folder`` importable until :meth:`close`."""
+        with _path_lock:
+            if folder in self._folders:
+                return
+            if folder in sys.path and not _path_users[folder]:
+                return  # not ours to manage
+            if not _path_users[folder]:
+                sys.path.insert(0, folder)
+            _path_users[folder] += 1
+            self._folders.append(folder)
+
+    def close(self) -> None:
+        """Remove the folders this holder added, unless another holder still needs them."""
+        with _path_lock:
+            for folder in self._folders:
+                _path_users[folder] -= 1
+                if _path_users[folder] <= 0:
+                    del _path_users[folder]
+                    if folder in sys.path:
+                        sys.path.remove(folder)
+            self._folders = []
 
 
 class AppError(ValueError):
@@ -45,7 +87,8 @@ def _compile(path: Path, role: str) -> types.CodeType:
     except (OSError, UnicodeDecodeError) as exc:
         raise AppError(f"{role} {str(path)!r} cannot be read: {exc}.") from None
     try:
-        return compile(source, str(path), "exec")
+        # dont_inherit: the script gets only its own __future__ imports, not ours.
+        return compile(source, str(path), "exec", dont_inherit=True)
     except SyntaxError as exc:
         raise AppError(
             f"{role} {str(path)!r} has a syntax error at line {exc.lineno}: {exc.msg}.") from None
@@ -53,17 +96,16 @@ def _compile(path: Path, role: str) -> types.CodeType:
 
 def as_viewable(obj: Any) -> Viewable:
     """Turn what an app function returned into something the client can show."""
-    if isinstance(obj, Viewable):
-        return obj
-    from ..pane import panel
-
-    return panel(obj)
+    return obj if isinstance(obj, Viewable) else panel(obj)
 
 
 class App:
     """One route's app. Subclasses implement :meth:`_execute`."""
 
     title: str | None = None
+
+    def close(self) -> None:
+        """The server stopped serving this app (no-op by default)."""
 
     def run(self, session: Session) -> list[Viewable]:
         """Run the app for ``session`` (active) and return the roots to show.
@@ -94,9 +136,8 @@ class ScriptApp(App):
         doc = ast.get_docstring(ast.parse(self.path.read_text(encoding="utf-8")))
         # Scripts import their neighbours (helpers, shared modules) as they would when
         # run with python, however they are served.
-        folder = str(self.path.parent)
-        if folder not in sys.path:
-            sys.path.insert(0, folder)
+        self.paths = ImportPaths()
+        self.paths.add(str(self.path.parent))
         #: The first line of the script's docstring, shown on the index page.
         self.description = doc.strip().splitlines()[0].replace("``", "") if doc else ""
 
@@ -107,9 +148,13 @@ class ScriptApp(App):
         # Registered for the session's lifetime so that pickling, dataclasses and
         # ``inspect`` find the module; removed when the session is destroyed.
         sys.modules[name] = module
-        session._internal_destroy.append(partial(_forget_module, name))
+        session.on_teardown(partial(_forget_module, name))
         exec(self.code, module.__dict__)
         return None
+
+    def close(self) -> None:
+        """Take the script's folder off ``sys.path`` again."""
+        self.paths.close()
 
     def __repr__(self) -> str:
         return f"ScriptApp({str(self.path)!r})"
@@ -211,11 +256,13 @@ def discover(paths: Iterable[str | os.PathLike[str]],
     return apps
 
 
-def run_setup(setup: str | os.PathLike[str] | Callable[[], Any]) -> None:
+def run_setup(setup: str | os.PathLike[str] | Callable[[], Any],
+              paths: ImportPaths | None = None) -> None:
     """Run a ``--setup`` script (or function) once, in this process.
 
     The script runs in a module named ``panel_state_setup``, so ``if __name__ ==
-    '__main__'`` blocks do not run and its functions may be scheduled as tasks.
+    '__main__'`` blocks do not run and its functions may be scheduled as tasks. Its
+    folder joins ``paths`` (so it imports its neighbours until ``paths`` closes).
     Exceptions propagate.
     """
     if callable(setup):
@@ -226,7 +273,6 @@ def run_setup(setup: str | os.PathLike[str] | Callable[[], Any]) -> None:
     module = types.ModuleType("panel_state_setup")
     module.__file__ = str(path)
     sys.modules[module.__name__] = module
-    folder = str(path.parent)
-    if folder not in sys.path:
-        sys.path.insert(0, folder)
+    if paths is not None:
+        paths.add(str(path.parent))
     exec(code, module.__dict__)

@@ -35,7 +35,7 @@ from urllib.parse import urlsplit, urlunsplit
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
-from . import protocol
+from ..wire import protocol
 
 __all__ = ["ProtocolClient"]
 

@@ -7,17 +7,18 @@ expiry and a random nonce that becomes the session id. Any process or host shari
 server secret (``PANEL_STATE_SECRET``) can open the session; nobody else can mint or
 read one.
 
-Format: ``<body>.<mac>``, both base64url without padding.
+Format: ``v2.<sealed>``, base64url without padding. ``sealed`` is a 12-byte random
+nonce and the payload sealed with AES-256-GCM (``cryptography``'s AEAD, which both
+encrypts and authenticates: scripts on the page cannot read the cookies and headers
+inside, as they can in Bokeh's tokens, and nobody without the key can mint or alter
+one). The key is derived from the server secret with HKDF-SHA256. The version prefix
+lets a later format refuse these cleanly, and these refuse the HMAC-keystream tokens
+of format 1 with a clear message.
 
-* ``body`` = 12 random bytes of IV + the encrypted payload. The cipher is a keystream
-  of HMAC-SHA256(enc_key, IV || counter) blocks (a PRF in counter mode), so scripts on
-  the page cannot read the cookies and headers inside (Bokeh's tokens expose them).
-* ``mac`` = HMAC-SHA256(mac_key, body): encrypt-then-MAC, checked before anything is
-  decrypted, decompressed or parsed. Both keys derive from the secret.
-* The payload is the public part as zlib-compressed JSON (it holds the URI, which an
-  attacker may choose) followed by the secret-bearing headers (``Cookie``,
-  ``Authorization``) as uncompressed JSON: never compressing secrets together with
-  attacker-chosen text keeps the token's length from leaking them (BREACH).
+The payload is the public part as zlib-compressed JSON (it holds the URI, which an
+attacker may choose) followed by the secret-bearing headers (``Cookie``,
+``Authorization``) as uncompressed JSON: never compressing secrets together with
+attacker-chosen text keeps the token's length from leaking them (BREACH).
 
 Replay rule (see :mod:`panel_state.server.sessions`): a token whose session is alive in
 this process reconnects to it -- that is how a dropped socket resumes. A token whose
@@ -32,13 +33,19 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
-import hashlib
-import hmac
 import json
 import os
 import secrets
 import zlib
 from dataclasses import dataclass
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+__all__ = ["DEFAULT_TOKEN_LIFETIME", "MAX_TOKEN_LENGTH", "SECRET_ENV", "TokenError",
+           "TokenPayload", "make_token", "read_token", "secret_from_env"]
 
 #: Environment variable holding the shared signing secret.
 SECRET_ENV = "PANEL_STATE_SECRET"
@@ -49,7 +56,10 @@ DEFAULT_TOKEN_LIFETIME = 300.0
 #: Tokens longer than this are refused before any work is done.
 MAX_TOKEN_LENGTH = 32 * 1024
 
-_FORMAT = 1
+#: The token format this server writes and reads.
+FORMAT = 2
+_PREFIX = f"v{FORMAT}."
+_AAD = b"panel_state session token v2"
 
 
 class TokenError(ValueError):
@@ -108,27 +118,14 @@ def _unb64(text: str) -> bytes:
 #: Headers whose values are secrets: kept out of the compressed part.
 SECRET_HEADERS = frozenset({"cookie", "authorization", "proxy-authorization"})
 
-_IV = 12
+_NONCE = 12
 
 
 @functools.lru_cache(maxsize=8)
-def _keys(secret: bytes) -> tuple[bytes, bytes]:
-    enc = hmac.new(secret, b"panel_state token encryption", hashlib.sha256).digest()
-    mac = hmac.new(secret, b"panel_state token signature", hashlib.sha256).digest()
-    return enc, mac
-
-
-def _keystream_xor(key: bytes, iv: bytes, data: bytes) -> bytes:
-    n = len(data)
-    if not n:
-        return b""
-    stream = b"".join(hmac.new(key, iv + i.to_bytes(4, "big"), hashlib.sha256).digest()
-                      for i in range((n + 31) // 32))[:n]
-    return (int.from_bytes(data, "big") ^ int.from_bytes(stream, "big")).to_bytes(n, "big")
-
-
-def _mac(key: bytes, body: str) -> str:
-    return _b64(hmac.new(key, body.encode("ascii"), hashlib.sha256).digest())
+def _aead(secret: bytes) -> AESGCM:
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+               info=b"panel_state token encryption v2").derive(secret)
+    return AESGCM(key)
 
 
 def make_token(secret: bytes, *, app: str, protocol: str, host: str, uri: str,
@@ -160,16 +157,14 @@ def make_token(secret: bytes, *, app: str, protocol: str, host: str, uri: str,
     """
     public = {k: v for k, v in headers.items() if k.lower() not in SECRET_HEADERS}
     hidden = {k: v for k, v in headers.items() if k.lower() in SECRET_HEADERS}
-    body = [_FORMAT, nonce or secrets.token_urlsafe(16), round(now + lifetime, 3), app,
+    body = [FORMAT, nonce or secrets.token_urlsafe(16), round(now + lifetime, 3), app,
             protocol, host, uri, public]
     packed = zlib.compress(json.dumps(body, separators=(",", ":")).encode(), 6)
     plain = len(packed).to_bytes(3, "big") + packed
     if hidden:
         plain += json.dumps(hidden, separators=(",", ":")).encode()
-    enc_key, mac_key = _keys(secret)
-    iv = os.urandom(_IV)
-    encoded = _b64(iv + _keystream_xor(enc_key, iv, plain))
-    return f"{encoded}.{_mac(mac_key, encoded)}"
+    iv = os.urandom(_NONCE)
+    return _PREFIX + _b64(iv + _aead(secret).encrypt(iv, plain, _AAD))
 
 
 def read_token(secret: bytes, token: str, now: float | None) -> TokenPayload:
@@ -184,29 +179,35 @@ def read_token(secret: bytes, token: str, now: float | None) -> TokenPayload:
         ``reason='forged'`` for a malformed, tampered or foreign token;
         ``reason='expired'`` for a genuine token past its expiry.
     """
-    if not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH or token.count(".") != 1:
+    if not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
         raise TokenError("forged", "Session token is malformed; reload the page to get a new one.")
-    encoded, signature = token.split(".")
-    enc_key, mac_key = _keys(secret)
+    if not token.startswith(_PREFIX):
+        if token.count(".") == 1 and not token.startswith("v"):
+            raise TokenError("forged", "Session token was issued in an older format that this "
+                             "server no longer reads; reload the page.")
+        raise TokenError("forged", "Session token is malformed; reload the page to get a new one.")
+    text = token[len(_PREFIX):]
     try:
-        expected = _mac(mac_key, encoded)
-    except UnicodeEncodeError:
+        data = _unb64(text)
+    except (binascii.Error, ValueError):
         raise TokenError("forged", "Session token is malformed; reload the page.") from None
-    if not hmac.compare_digest(expected, signature):
+    if _b64(data) != text:  # only the canonical spelling: no two texts name one token
+        raise TokenError("forged", "Session token is malformed; reload the page.")
+    try:
+        plain = _aead(secret).decrypt(data[:_NONCE], data[_NONCE:], _AAD)
+    except (InvalidTag, ValueError):
         raise TokenError(
             "forged", "Session token signature is invalid (forged, tampered, or issued by a "
-            "server with another secret); reload the page.")
+            "server with another secret); reload the page.") from None
     try:
-        data = _unb64(encoded)
-        plain = _keystream_xor(enc_key, data[:_IV], data[_IV:])
         size = int.from_bytes(plain[:3], "big")
         body = json.loads(zlib.decompress(plain[3:3 + size]))
         hidden = json.loads(plain[3 + size:]) if len(plain) > 3 + size else {}
         fmt, nonce, expires, app, protocol, host, uri, headers = body
         headers.update(hidden)
-    except (binascii.Error, zlib.error, ValueError, TypeError, AttributeError):
+    except (zlib.error, ValueError, TypeError, AttributeError):
         raise TokenError("forged", "Session token payload is unreadable; reload.") from None
-    if fmt != _FORMAT:
+    if fmt != FORMAT:
         raise TokenError("forged", f"Session token format {fmt!r} is not supported; reload.")
     result = TokenPayload(nonce=nonce, expires=float(expires), app=app, protocol=protocol,
                           host=host, uri=uri, headers=dict(headers))

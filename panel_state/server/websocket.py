@@ -1,9 +1,13 @@
-"""The websocket endpoint: one connection per browser tab, speaking :mod:`.protocol`.
+"""The websocket transport: one connection per browser tab, speaking the wire protocol.
+
+The handler only moves messages. Its ``hello`` finds (or creates) the token's
+session through the server's :class:`~panel_state.server.sessions.SessionManager`
+and attaches to its :class:`~panel_state.wire.connection.Connection`; every later
+message goes to that connection.
 
 Every incoming message is validated. A bad one (malformed JSON, unknown type, wrong
 fields, unknown component, a value the param rejects, too large) gets an ``error``
-reply and a log line, changes nothing, and the connection and session keep working;
-a rejected value also re-syncs that component to the server's value.
+reply and a log line, changes nothing, and the connection and session keep working.
 
 Outgoing data is capped per connection (``max_write_buffer``); a client that falls
 that far behind is disconnected and logged, and may reconnect to resume.
@@ -18,18 +22,21 @@ from typing import TYPE_CHECKING, Any
 from tornado.iostream import StreamBufferFullError
 from tornado.websocket import WebSocketClosedError, WebSocketHandler
 
-from .. import execution
-from . import protocol
-from .protocol import ProtocolError
+from ..errors import handle_exception
+from ..execution import blocking_watch
+from ..wire import protocol
+from ..wire.protocol import ProtocolError
 from .tokens import TokenError, read_token
 
 if TYPE_CHECKING:
     import asyncio
 
     from .application import ServerContext
-    from .sessions import ServerSession
+    from .sessions import Lease
 
-log = logging.getLogger("panel_state.server")
+__all__ = ["SocketTransport"]
+
+log = logging.getLogger(__name__)
 
 
 def _retrieve(future: asyncio.Future[Any]) -> None:
@@ -38,12 +45,12 @@ def _retrieve(future: asyncio.Future[Any]) -> None:
         future.exception()
 
 
-class SessionSocket(WebSocketHandler):
-    """Tornado handler behind ``/_ps/ws``."""
+class SocketTransport(WebSocketHandler):
+    """Tornado handler behind ``/_ps/ws``: a :class:`~panel_state.wire.connection.Transport`."""
 
     def initialize(self, context: ServerContext) -> None:
         self.context = context
-        self.server_session: ServerSession | None = None
+        self.lease: Lease | None = None
         self._ended = False
 
     # -- connection ------------------------------------------------------------------------
@@ -54,19 +61,26 @@ class SessionSocket(WebSocketHandler):
                         "--allow-websocket-origin.", origin, self.request.host)
         return allowed
 
-    def open(self) -> None:
+    def open(self, *args: Any, **kwargs: Any) -> None:
         self.set_nodelay(True)
-        connection = self.ws_connection
-        stream = getattr(connection, "stream", None)
+        stream = self.stream
         if stream is not None:
-            stream.max_write_buffer_size = self.context.max_write_buffer
+            stream.max_write_buffer_size = self.context.config.max_write_buffer
         self.context.connections.add(self)
+
+    @property
+    def stream(self) -> Any:
+        """The socket's IOStream, or None once it is gone."""
+        return getattr(self.ws_connection, "stream", None)
 
     def on_close(self) -> None:
         self.context.connections.discard(self)
-        server_session, self.server_session = self.server_session, None
-        if server_session is not None:
-            server_session.detach(self)
+        self._leave()
+
+    def _leave(self) -> None:
+        lease, self.lease = self.lease, None
+        if lease is not None and lease.connection.detach(self):
+            self.context.manager.detached(lease)
 
     def send(self, message: dict[str, Any]) -> None:
         """Write one message; a client over its buffer limit is disconnected."""
@@ -79,7 +93,7 @@ class SessionSocket(WebSocketHandler):
             return
         except StreamBufferFullError:
             log.warning("Session %s: client fell %d bytes behind; disconnecting it.",
-                        self._sid(), self.context.max_write_buffer)
+                        self._sid(), self.context.config.max_write_buffer)
             self.end("slow")
             return
         future.add_done_callback(_retrieve)
@@ -89,92 +103,73 @@ class SessionSocket(WebSocketHandler):
         if self._ended:
             return
         self._ended = True
-        server_session, self.server_session = self.server_session, None
-        if server_session is not None:
-            server_session.detach(self)
-        connection = self.ws_connection
-        if connection is None:
+        self._leave()
+        if self.ws_connection is None:
             return
         if reason == "slow":
-            stream = getattr(connection, "stream", None)
-            if stream is not None:
-                stream.close()
+            self.abort()
             return
         try:
             self.close(protocol.CLOSE_CODES[reason], reason)
         except StreamBufferFullError:
-            stream = getattr(connection, "stream", None)
-            if stream is not None:
-                stream.close()
+            self.abort()
 
-    def supersede(self) -> None:
-        """Another connection took over this session."""
-        self.end("superseded")
+    def abort(self) -> None:
+        """Drop the socket at once, without a close handshake."""
+        stream = self.stream
+        if stream is not None:
+            stream.close()
 
     def _sid(self) -> str:
-        s = self.server_session
-        return s.id[:8] if s is not None else "-"
+        lease = self.lease
+        return lease.session.id[:8] if lease is not None else "-"
 
     # -- messages ----------------------------------------------------------------------------
     def on_message(self, message: str | bytes) -> None:
         try:
-            msg = protocol.decode(message, self.context.max_message_size)
+            msg = protocol.decode(message, self.context.config.max_message_size)
             # Handlers run user code (watchers, the app itself): a slow one is named.
-            with execution.blocking_watch(lambda: self._describe(msg)):
-                getattr(self, f"_on_{msg['type']}")(msg)
+            with blocking_watch(lambda: self._describe(msg)):
+                if msg["type"] == "hello":
+                    self._hello(msg)
+                elif msg["type"] == "ping":
+                    self.send(protocol.pong_message(msg["id"]))
+                else:
+                    self._connection().receive(msg)
         except ProtocolError as exc:
             self._refuse(exc)
         except Exception as exc:
             # Not expected (user errors are handled where they occur), but one message
             # must never take the connection or the session down with it.
-            server_session = self.server_session
-            execution.handle_exception(exc, "handling a websocket message",
-                                       server_session.session if server_session else None)
+            lease = self.lease
+            handle_exception(exc, "handling a websocket message",
+                             lease.session if lease else None, "event")
             self.send(protocol.error_message(
                 "app_error", f"The server failed to handle the message: "
                 f"{type(exc).__name__}: {exc}"))
 
     def _describe(self, msg: dict[str, Any]) -> str:
-        """What handling ``msg`` ran, for the block warning."""
-        where = f" in session {self._sid()}"
-        kind = msg["type"]
-        if kind == "event":
-            server_session = self.server_session
-            obj = server_session.renderer.lookup(msg["ref"]) if server_session else None
-            if obj is None:
-                return f"the browser event {msg['name']!r} of {msg['ref']!r}{where}"
-            name = msg["name"]
-            watchers = obj.param.watchers.get(name, {}).get("value", []) \
-                if name in obj.param else []
-            user = [execution.describe(w.fn) for w in watchers
-                    if not str(getattr(w.fn, "__module__", "")).startswith("panel_state.")]
-            label = f"{type(obj).__name__} {obj.name!r}" if obj.name else type(obj).__name__
-            return (f"the browser change of {label}.{name}{where}"
-                    + (f" (watchers: {', '.join(user)})" if user else ""))
-        if kind == "hello":
-            server_session = self.server_session
-            app = f" ({server_session.app!r})" if server_session is not None else ""
-            return f"opening a session: running the app{app}{where}"
-        if kind in ("url", "loaded"):
-            return f"the browser URL change{where} (Location sync watchers)"
-        return f"the {kind!r} message{where}"
+        lease = self.lease
+        if msg["type"] == "hello":
+            app = f" ({lease.route!r})" if lease is not None else ""
+            return f"opening a session: running the app{app} in session {self._sid()}"
+        if lease is None:
+            return f"the {msg['type']!r} message"
+        return lease.connection.describe_message(msg)
 
     def _refuse(self, exc: ProtocolError) -> None:
         log.warning("Session %s: refused message (%s): %s", self._sid(), exc.code, exc)
         self.send(protocol.error_message(exc.code, str(exc), exc.ref))
 
-    def _session(self) -> ServerSession:
-        server_session = self.server_session
-        if server_session is None:
+    def _connection(self) -> Any:
+        lease = self.lease
+        if lease is None:
             raise ProtocolError("not_open", "Send a 'hello' message with the session token "
                                 "before anything else.")
-        return server_session
+        return lease.connection
 
-    def _on_ping(self, msg: dict[str, Any]) -> None:
-        self.send(protocol.pong_message(msg["id"]))
-
-    def _on_hello(self, msg: dict[str, Any]) -> None:
-        if self.server_session is not None:
+    def _hello(self, msg: dict[str, Any]) -> None:
+        if self.lease is not None:
             raise ProtocolError("bad_message", "This connection already opened a session; "
                                 "'hello' is sent once per connection.")
         if msg["v"] != protocol.PROTOCOL_VERSION:
@@ -185,63 +180,14 @@ class SessionSocket(WebSocketHandler):
             return
         context = self.context
         try:
-            payload = read_token(context.secret, msg["token"], now=None)
-            server_session, resumed = context.manager.open(payload, time.time())
+            payload = read_token(context.config.secret, msg["token"], now=None)
+            lease, resumed = context.manager.open(payload, time.time())
         except TokenError as exc:
             code = "session_expired" if exc.reason == "expired" else "bad_token"
             self._refuse(ProtocolError(code, str(exc)))
             self.end("expired" if exc.reason == "expired" else "refused")
             return
-        self.server_session = server_session
-        server_session.attach(self, self.send)
-        self.send(server_session.render_message(resumed))
-        server_session.session.mark_rendered()
-        server_session.renderer.request_flush()
-
-    def _on_loaded(self, msg: dict[str, Any]) -> None:
-        server_session = self._session()
-        try:
-            server_session.loaded(msg["url"])
-        except (ValueError, TypeError) as exc:
-            raise ProtocolError("bad_message", f"Browser URL rejected: {exc}") from None
-
-    def _on_url(self, msg: dict[str, Any]) -> None:
-        server_session = self._session()
-        try:
-            server_session.apply_url(msg)
-        except (ValueError, TypeError) as exc:
-            raise ProtocolError("bad_message", f"Browser URL rejected: {exc}") from None
-
-    def _on_event(self, msg: dict[str, Any]) -> None:
-        server_session = self._session()
-        ref, name, value = msg["ref"], msg["name"], msg["value"]
-        renderer = server_session.renderer
-        obj = renderer.lookup(ref)
-        if obj is None:
-            raise ProtocolError("unknown_ref", f"No component {ref!r} is displayed in this "
-                                "session (it may have been removed).", ref)
-        session = server_session.session
-        renderer.expect_echo(ref, name, value)
-        before = getattr(obj, name, None) if name in obj.param else None
-        with session.activate():
-            execution.busy_enter(session)
-            if session._busy_count == 1:
-                # Whatever reacts to busy turning True (the seed's "I'm busy" indicator)
-                # goes out now, before a slow sync handler holds the loop.
-                renderer.flush()
-            try:
-                obj._handle_event(name, value)
-            except (ValueError, TypeError) as exc:
-                after = getattr(obj, name, None) if name in obj.param else None
-                if after is before:
-                    self._refuse(ProtocolError(
-                        "invalid_value",
-                        f"{type(obj).__name__}.{name} rejected {value!r}: {exc}", ref))
-                    self.send(renderer.resync(obj))
-                else:
-                    execution.handle_exception(
-                        exc, f"{type(obj).__name__}.{name} change", session)
-            except Exception as exc:
-                execution.handle_exception(exc, f"{type(obj).__name__}.{name} change", session)
-            finally:
-                execution.busy_exit(session)
+        self.lease = lease
+        lease.disconnected_at = None
+        lease.connection.attach(self)
+        lease.connection.open(resumed)

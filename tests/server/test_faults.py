@@ -26,11 +26,11 @@ import pytest
 from tornado.httpclient import AsyncHTTPClient
 
 import panel_state as pn
-from panel_state import execution
+from panel_state import pool
 from panel_state.server.loader import SetupError
-from panel_state.server.protocol import CLOSE_CODES
 from panel_state.server.serving import Server
 from panel_state.server.testclient import ProtocolClient
+from panel_state.wire.protocol import CLOSE_CODES
 
 # -- helpers ---------------------------------------------------------------------------------
 
@@ -68,7 +68,7 @@ def write(path: Path, source: str) -> str:
 
 def live(server: Server) -> list[Any]:
     assert server.context is not None
-    return list(server.context.manager.sessions.values())
+    return list(server.context.manager.leases.values())
 
 
 # -- an exception in every kind of user callback ---------------------------------------------
@@ -603,16 +603,16 @@ async def test_fault_thread_pool_saturated_keeps_the_loop_responsive(serve, open
     observer = await open_client(server.url)
     for client in workers:
         await client.event(client.find("Button"), "clicks", 1)
-    await until(lambda: execution.threads_in_flight() > 50)
+    await until(lambda: pool.in_flight() > 50)
     pings, trips = [], []
     value = 0
-    while execution.threads_in_flight() > 10:
+    while pool.in_flight() > 10:
         pings.append(await observer.ping())
         value += 1
         started = time.perf_counter()
         await round_trip(observer, value % 100)
         trips.append(time.perf_counter() - started)
-    await until(lambda: len(done) == 100 and execution.threads_in_flight() == 0, timeout=10)
+    await until(lambda: len(done) == 100 and pool.in_flight() == 0, timeout=10)
     assert len(pings) >= 5
     worst_ping, worst_trip = max(pings) * 1000, max(trips) * 1000
     print(f"pool saturated: worst ping {worst_ping:.1f} ms, worst round trip "

@@ -34,10 +34,10 @@ from tornado.httpclient import AsyncHTTPClient, HTTPClientError, HTTPRequest
 from tornado.websocket import WebSocketClosedError
 
 import panel_state as pn
-from panel_state.server.protocol import CLOSE_CODES, MAX_DEPTH
 from panel_state.server.serving import Server
 from panel_state.server.testclient import ProtocolClient
 from panel_state.session import live_sessions
+from panel_state.wire.protocol import CLOSE_CODES, MAX_DEPTH
 
 #: Messages the CI form of the fuzz test sends.
 FUZZ_MESSAGES = int(os.environ.get("PANEL_STATE_FUZZ_MESSAGES", "10000"))
@@ -72,7 +72,7 @@ def snapshot(session: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for obj in session.roots[0].objects:
         for name, value in obj.param.values().items():
-            out[f"{obj._ref}.{name}"] = value
+            out[f"{obj.view_ref}.{name}"] = value
     location = session._location
     if location is not None:
         for part in ("pathname", "search", "hash"):

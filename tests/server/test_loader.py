@@ -92,7 +92,7 @@ def test_script_app_task_callback_is_refused_naming_setup(tmp_path):
 def test_function_app_result_becomes_the_root():
     session = Session("http://localhost/app")
     (root,) = make_app(lambda: "some *markdown*").run(session)
-    assert root._kind == "Markdown"
+    assert root.view_kind == "Markdown"
     session.destroy()
 
 

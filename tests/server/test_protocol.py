@@ -9,27 +9,33 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from panel_state.server import protocol
-from panel_state.server.protocol import ProtocolError, decode, encode
+from panel_state.wire import protocol
+from panel_state.wire.protocol import ProtocolError, decode, encode
 
-CLIENT_JS = Path(protocol.__file__).resolve().parent.parent / "static" / "client.js"
+STATIC = Path(protocol.__file__).resolve().parent.parent / "static"
+CORE_JS = STATIC / "core.js"
+PAGE_JS = STATIC / "client.js"
 
 
-def test_protocol_client_js_mirrors_spec():
-    source = CLIENT_JS.read_text()
+def test_protocol_core_js_mirrors_spec():
+    source = CORE_JS.read_text()
     match = re.search(r"/\*PROTOCOL\*/(.*?)/\*END PROTOCOL\*/", source, re.S)
-    assert match, "client.js must embed the protocol between /*PROTOCOL*/ markers"
+    assert match, "core.js must embed the protocol between /*PROTOCOL*/ markers"
     assert json.loads(match.group(1)) == json.loads(json.dumps(protocol.SPEC))
 
 
-def test_protocol_client_js_handles_every_server_message_and_op():
-    source = CLIENT_JS.read_text()
+def test_protocol_core_js_handles_every_server_message_and_op():
+    source = CORE_JS.read_text()
     for kind in protocol.SERVER_MESSAGES:
         assert f'case "{kind}"' in source, kind
     for op in protocol.PATCH_OPS:
         assert f'"{op}" in op' in source, op
+
+
+def test_protocol_page_host_applies_every_url_action():
+    source = PAGE_JS.read_text()
     for action in protocol.URL_ACTIONS:
-        assert f'"{action}"' in source.split("applyUrl(action, url) {", 1)[1], action
+        assert f'"{action}"' in source.split("  url(action, url) {", 1)[1], action
 
 
 @pytest.mark.parametrize("msg", [

@@ -10,14 +10,14 @@ from typing import Any, ClassVar
 
 import param
 
-from panel_state.server.render import Renderer
 from panel_state.session import Session
 from panel_state.viewable import Viewable
+from panel_state.wire.render import Renderer
 
 
 class Label(Viewable):
-    _kind = "Str"
-    _rendered: ClassVar[tuple[str, ...]] = ("text", "visible")
+    view_kind = "Str"
+    view_params: ClassVar[tuple[str, ...]] = ("text", "visible")
     text = param.String("")
     visible = param.Boolean(True)
     note = param.String("", doc="not rendered")
@@ -26,26 +26,26 @@ class Label(Viewable):
         super().__init__(**params)
         self.cleaned = 0
 
-    def _cleanup(self) -> None:
+    def release(self) -> None:
         self.cleaned += 1
 
 
 class Upper(Viewable):
-    """Derives its prop from a param that is not in ``_rendered``."""
+    """Derives its prop from a param that is not in ``view_params``."""
 
-    _kind = "Str"
+    view_kind = "Str"
     object = param.String("")
 
-    def _props(self) -> dict[str, Any]:
+    def view_props(self) -> dict[str, Any]:
         return {"text": self.object.upper()}
 
 
 class Box(Viewable):
-    _kind = "Column"
-    _child_params: ClassVar[tuple[str, ...]] = ("objects",)
+    view_kind = "Column"
+    view_child_params: ClassVar[tuple[str, ...]] = ("objects",)
     objects = param.List([])
 
-    def _children(self) -> list[Viewable]:
+    def view_children(self) -> list[Viewable]:
         return list(self.objects)
 
 
@@ -67,9 +67,9 @@ async def test_renderer_full_render_walks_the_tree():
     session, renderer, _sent, nodes = make(Box(objects=[a, Box(objects=[b])]))
     assert nodes[0]["kind"] == "Column"
     inner = nodes[0]["children"][1]
-    assert inner["children"][0] == {"ref": b._ref, "kind": "Str",
+    assert inner["children"][0] == {"ref": b.view_ref, "kind": "Str",
                                     "props": {"text": "b", "visible": True}, "children": []}
-    assert renderer.lookup(a._ref) is a
+    assert renderer.lookup(a.view_ref) is a
     assert len(renderer) == 4
     session.destroy()
 
@@ -83,7 +83,7 @@ async def test_renderer_patch_carries_only_changed_props_once_per_iteration():
     a.note = "ignored by the client"
     assert sent == []  # nothing until the loop turns
     await settle()
-    assert sent == [{"type": "patch", "ops": [{"ref": a._ref,
+    assert sent == [{"type": "patch", "ops": [{"ref": a.view_ref,
                                                 "props": {"text": "c", "visible": False}}]}]
     session.destroy()
 
@@ -94,7 +94,7 @@ async def test_renderer_follows_params_read_by_derived_props():
     assert nodes[0]["props"] == {"text": "HI"}
     u.object = "yo"
     await settle()
-    assert sent[-1]["ops"] == [{"ref": u._ref, "props": {"text": "YO"}}]
+    assert sent[-1]["ops"] == [{"ref": u.view_ref, "props": {"text": "YO"}}]
     session.destroy()
 
 
@@ -105,17 +105,17 @@ async def test_renderer_children_replacement_sends_new_nodes_and_stubs_for_kept(
     box.objects = [b, c]
     await settle()
     (op,) = sent[-1]["ops"]
-    assert op["ref"] == box._ref
-    assert op["children"][0] == {"ref": b._ref}
+    assert op["ref"] == box.view_ref
+    assert op["children"][0] == {"ref": b.view_ref}
     assert op["children"][1]["props"]["text"] == "c"
-    assert renderer.lookup(a._ref) is None and renderer.lookup(c._ref) is c
+    assert renderer.lookup(a.view_ref) is None and renderer.lookup(c.view_ref) is c
     # The removed child is no longer watched: changing it sends nothing.
     a.text = "gone"
     await settle()
     assert len(sent) == 1
     c.text = "C"
     await settle()
-    assert sent[-1]["ops"] == [{"ref": c._ref, "props": {"text": "C"}}]
+    assert sent[-1]["ops"] == [{"ref": c.view_ref, "props": {"text": "C"}}]
     session.destroy()
 
 
@@ -127,18 +127,18 @@ async def test_renderer_object_shown_twice_stays_watched_until_both_slots_go():
     await settle()
     a.text = "still shown"
     await settle()
-    assert sent[-1]["ops"] == [{"ref": a._ref, "props": {"text": "still shown"}}]
+    assert sent[-1]["ops"] == [{"ref": a.view_ref, "props": {"text": "still shown"}}]
     box2.objects = []
     await settle()
-    assert renderer.lookup(a._ref) is None
+    assert renderer.lookup(a.view_ref) is None
     session.destroy()
 
 
 class Stream(Viewable):
     """Appends silently, then emits the new points (as LineChart.stream does)."""
 
-    _kind = "LineChart"
-    _rendered: ClassVar[tuple[str, ...]] = ("x", "title")
+    view_kind = "LineChart"
+    view_params: ClassVar[tuple[str, ...]] = ("x", "title")
     x = param.List([])
     title = param.String("")
 
@@ -156,14 +156,14 @@ async def test_renderer_sends_emitted_messages_in_order_with_other_ops():
     chart.stream([3])
     await settle()
     assert sent[-1]["ops"] == [
-        {"ref": label._ref, "props": {"text": "b"}},
-        {"ref": chart._ref, "emit": {"op": "stream", "x": [2]}},
-        {"ref": chart._ref, "emit": {"op": "stream", "x": [3]}},
+        {"ref": label.view_ref, "props": {"text": "b"}},
+        {"ref": chart.view_ref, "emit": {"op": "stream", "x": [2]}},
+        {"ref": chart.view_ref, "emit": {"op": "stream", "x": [3]}},
     ]
     # What was streamed counts as sent: a later title change does not resend x.
     chart.title = "t"
     await settle()
-    assert sent[-1]["ops"] == [{"ref": chart._ref, "props": {"title": "t"}}]
+    assert sent[-1]["ops"] == [{"ref": chart.view_ref, "props": {"title": "t"}}]
     session.destroy()
 
 
@@ -174,21 +174,21 @@ async def test_renderer_prop_changes_mixed_with_emits_send_the_final_state_once(
     chart.stream([3])
     chart.title = "after"
     await settle()
-    assert sent[-1]["ops"] == [{"ref": chart._ref, "props": {"x": [9, 3], "title": "after"}}]
+    assert sent[-1]["ops"] == [{"ref": chart.view_ref, "props": {"x": [9, 3], "title": "after"}}]
     session.destroy()
 
 
 async def test_renderer_does_not_echo_a_value_the_client_sent():
     a = Label(text="a")
     session, renderer, sent, _ = make(a)
-    renderer.expect_echo(a._ref, "text", "typed")
+    renderer.expect_echo(a.view_ref, "text", "typed")
     a.text = "typed"
     await settle()
     assert sent == []
-    renderer.expect_echo(a._ref, "text", "typed2")
+    renderer.expect_echo(a.view_ref, "text", "typed2")
     a.text = "TYPED2"  # the server changed what the client sent: it must be told
     await settle()
-    assert sent[-1]["ops"] == [{"ref": a._ref, "props": {"text": "TYPED2"}}]
+    assert sent[-1]["ops"] == [{"ref": a.view_ref, "props": {"text": "TYPED2"}}]
     session.destroy()
 
 
@@ -237,7 +237,7 @@ async def test_renderer_close_unwatches_and_cleans_up_unshared_objects():
     own.text = "y"
     await settle()
     assert sent1 == []
-    assert sent2[-1]["ops"] == [{"ref": shared._ref, "props": {"text": "x"}}]
+    assert sent2[-1]["ops"] == [{"ref": shared.view_ref, "props": {"text": "x"}}]
     r2.close()
     assert shared.cleaned == 1
     s1.destroy()

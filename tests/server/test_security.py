@@ -9,9 +9,9 @@ import pytest
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
 import panel_state as pn
-from panel_state.server.protocol import CLOSE_CODES
 from panel_state.server.testclient import ProtocolClient
 from panel_state.session import live_sessions
+from panel_state.wire.protocol import CLOSE_CODES
 
 
 def slider_app():
@@ -236,7 +236,7 @@ async def test_static_files_come_from_the_package_only(serve, path):
         await AsyncHTTPClient().fetch(base + path, follow_redirects=False)
     assert info.value.code in (403, 404)
     ok = await AsyncHTTPClient().fetch(base + "/_ps/static/client.js")
-    assert b"export class Client" in ok.body
+    assert b"export class PageClient" in ok.body
     assert "javascript" in ok.headers["Content-Type"]
 
 
@@ -289,9 +289,9 @@ async def test_bad_url_in_the_load_ack_is_refused_but_the_session_loads(serve, o
 async def test_component_failing_to_render_shows_an_error_not_a_dead_socket(serve, open_client,
                                                                            errors):
     class Broken(pn.Viewable):
-        _kind = "Str"
+        view_kind = "Str"
 
-        def _props(self):
+        def view_props(self):
             raise KeyError("no such column")
 
     server = serve(lambda: Broken())

@@ -7,8 +7,8 @@ import gc
 import weakref
 
 import panel_state as pn
-from panel_state.server.protocol import CLOSE_CODES
 from panel_state.session import live_sessions
+from panel_state.wire.protocol import CLOSE_CODES
 
 
 def request_view() -> tuple:

@@ -1,119 +1,36 @@
-"""PeriodicCallback, and the per-loop timer that fires many of them cheaply.
+"""PeriodicCallback: run a function every ``period`` milliseconds.
 
-All periodic callbacks of one event loop share one armed asyncio timer: a heap of
-deadlines on the loop's monotonic clock. When it fires, every callback due (within a
-small slack) runs in deadline order, each reschedules on its own fixed grid, and the
-timer is re-armed once. Callbacks that share a period keep a stable order, so the gap
-between two runs of the same callback stays close to its period even with thousands.
+The callbacks of one loop share its timer heap (:mod:`panel_state.timers`); the grid
+math (next run, coalescing missed runs, the timeout) is pure, in
+:mod:`panel_state.scheduling`; each run goes through the scope runner
+(:mod:`panel_state.execution`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
-import heapq
 import inspect
-import itertools
 import logging
-import time
 import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import param
 
-from . import execution
+from . import context, execution, lifespan, loops, pool
 from ._params import get_value, set_value
-from .session import Session, _current, current_session
+from .errors import describe, handle_exception
+from .scheduling import next_on_grid, past_timeout
+from .timers import timers_for
 
-log = logging.getLogger("panel_state.callbacks")
+if TYPE_CHECKING:
+    from .session import Session
 
-#: Callbacks due within this many seconds of the earliest one fire together.
-SLACK = 0.001
+__all__ = ["PeriodicCallback", "running_callbacks", "stop_all"]
 
+log = logging.getLogger(__name__)
 
-class _Timers:
-    """One loop's heap of periodic deadlines behind a single asyncio timer.
-
-    Only the loop's own thread touches it (or any thread while the loop is not
-    running). It holds the loop weakly, so a closed loop and its heap can be freed.
-    """
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = weakref.ref(loop)
-        self.heap: list[tuple[float, int, PeriodicCallback, int]] = []
-        self.seq = itertools.count()
-        self.handle: asyncio.TimerHandle | None = None
-        self.armed_at = float("inf")
-        self.firing = False
-
-    def add(self, when: float, cb: PeriodicCallback, generation: int) -> None:
-        heapq.heappush(self.heap, (when, next(self.seq), cb, generation))
-        if when < self.armed_at and not self.firing:  # _fire arms once when done
-            self._arm(when)
-
-    def discard(self, cb: PeriodicCallback) -> None:
-        """Drop ``cb``'s deadlines, so a stopped callback is not kept alive by the heap."""
-        kept = [entry for entry in self.heap if entry[2] is not cb]
-        if len(kept) == len(self.heap):
-            return
-        heapq.heapify(kept)
-        self.heap = kept
-        if not kept and self.handle is not None:
-            self.handle.cancel()
-            self.handle = None
-            self.armed_at = float("inf")
-
-    def _arm(self, when: float) -> None:
-        loop = self._loop()
-        if loop is None or loop.is_closed():
-            return
-        if self.handle is not None:
-            self.handle.cancel()
-        self.armed_at = when
-        # An empty context: the timer must not keep whichever session armed it alive.
-        self.handle = loop.call_at(when, self._fire, context=contextvars.Context())
-
-    def _fire(self) -> None:
-        loop = self._loop()
-        self.handle = None
-        self.armed_at = float("inf")
-        if loop is None:
-            return
-        heap = self.heap
-        limit = loop.time() + SLACK
-        due = []
-        while heap and heap[0][0] <= limit:
-            due.append(heapq.heappop(heap))
-        self.firing = True
-        try:
-            for when, _seq, cb, generation in due:
-                if cb._generation == generation:
-                    try:
-                        cb._tick(when)
-                    except Exception as exc:
-                        # Library-side failures (a raising busy watcher, say) must not
-                        # stop the other callbacks of this loop.
-                        execution.handle_exception(exc, cb._what())
-        finally:
-            self.firing = False
-        heap = self.heap
-        while heap and heap[0][2]._generation != heap[0][3]:
-            heapq.heappop(heap)  # drop entries of stopped or rescheduled callbacks
-        if heap and self.handle is None:
-            self._arm(heap[0][0])
-
-
-_timers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Timers] = (
-    weakref.WeakKeyDictionary()
-)
 _running: weakref.WeakSet[PeriodicCallback] = weakref.WeakSet()
-
-
-def _timers_for(loop: asyncio.AbstractEventLoop) -> _Timers:
-    timers = _timers.get(loop)
-    if timers is None:
-        timers = _timers[loop] = _Timers(loop)
-    return timers
 
 
 def running_callbacks() -> list[PeriodicCallback]:
@@ -172,7 +89,10 @@ class PeriodicCallback(param.Parameterized):
     def __init__(self, **params: Any) -> None:
         start = bool(params.pop("running", False))
         super().__init__(**params)
-        self._generation = 0
+        #: Bumped by every start, stop and period change; timer entries of an older
+        #: generation are dropped.
+        self.generation = 0
+        self._context: contextvars.Context | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._session: weakref.ref[Session] | None = None
         self._start_time: float | None = None
@@ -189,6 +109,11 @@ class PeriodicCallback(param.Parameterized):
         self.param.watch(self._on_period, "period")
         if start:
             self.start()
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop | None:
+        """The loop it runs on while running, else None."""
+        return self._loop
 
     # -- control -----------------------------------------------------------------------
     def start(self) -> None:
@@ -211,8 +136,8 @@ class PeriodicCallback(param.Parameterized):
             )
         if self.callback is None:
             raise ValueError("PeriodicCallback.start() needs a callback, got None.")
-        session = current_session()
-        loop = execution.resolve_loop(session)
+        session = context.current_session()
+        loop = loops.resolve_loop(session)
         if loop is None or loop.is_closed():
             raise RuntimeError(
                 "PeriodicCallback.start() found no event loop to run on: start it inside a "
@@ -221,46 +146,44 @@ class PeriodicCallback(param.Parameterized):
             )
         self._loop = loop
         self._session = weakref.ref(session) if session is not None else None
-        if session is not None and self not in session._periodic:
-            session._periodic.append(self)
-        self._generation += 1
-        generation = self._generation
+        # Ticks run in the context that started the callback (minus the session, held
+        # weakly): in a notebook their output lands under the cell that started it.
+        self._context = context.detached_context()
+        if session is not None:
+            session.add_periodic(self)
+        else:
+            lifespan.adopt_object(self, "stop")
+        self.generation += 1
+        generation = self.generation
         self._start_time = self._last_when = None
         self._stop_after_run = False
         self.counter = 0
         _running.add(self)
         self._set_running(True)
-        if execution.running_loop() is loop or not loop.is_running():
-            self._arm(loop, generation)
-        else:
-            loop.call_soon_threadsafe(self._arm, loop, generation)
+        loops.call_on(loop, self._arm, loop, generation, context=contextvars.Context())
 
     def _arm(self, loop: asyncio.AbstractEventLoop, generation: int) -> None:
-        if self._generation != generation:
+        if self.generation != generation:
             return
         self._start_time = self._last_when = self._origin = loop.time()
-        _timers_for(loop).add(self._origin + self.period / 1000, self, generation)
+        timers_for(loop).add(self._origin + self.period / 1000, self, generation)
 
     def stop(self) -> None:
         """Stop running; ``counter`` keeps the number of runs. Harmless when stopped.
 
         A run in progress (an awaited coroutine, a thread) finishes; no new run starts.
         """
-        self._generation += 1
+        self.generation += 1
         loop, self._loop = self._loop, None
         self._stop_after_run = False
         session = self._session() if self._session is not None else None
         self._session = None
-        if session is not None and self in session._periodic and not session.destroyed:
-            session._periodic.remove(self)
+        self._context = None
+        if session is not None:
+            session.remove_periodic(self)
         _running.discard(self)
         if loop is not None and not loop.is_closed():
-            timers = _timers.get(loop)
-            if timers is not None:
-                if execution.running_loop() is loop or not loop.is_running():
-                    timers.discard(self)
-                else:
-                    loop.call_soon_threadsafe(timers.discard, self)
+            loops.call_on(loop, timers_for(loop).discard, self, context=contextvars.Context())
         self._set_running(False)
 
     def _mirror(self, *events: param.parameterized.Event) -> None:
@@ -294,30 +217,37 @@ class PeriodicCallback(param.Parameterized):
         loop = self._loop
         if loop is None:
             return
-        self._generation += 1
-        generation = self._generation
+        self.generation += 1
+        generation = self.generation
 
         def rearm() -> None:
-            if self._generation != generation:
+            if self.generation != generation:
                 return
             if self._last_when is None:  # changed before the first arming ran
                 self._start_time = self._last_when = loop.time()
             self._stop_after_run = False  # the next tick re-checks count and timeout
             self._origin = self._last_when
             when = max(self._origin + self.period / 1000, loop.time())
-            _timers_for(loop).add(when, self, generation)
+            timers_for(loop).add(when, self, generation)
 
-        if execution.running_loop() is loop or not loop.is_running():
-            rearm()
-        else:
-            loop.call_soon_threadsafe(rearm)
+        loops.call_on(loop, rearm, context=contextvars.Context())
 
     # -- running ------------------------------------------------------------------------------
+    def fire(self, when: float) -> None:
+        """Run the tick due at loop time ``when`` (the loop's timer heap calls this)."""
+        ctx = self._context
+        try:
+            if ctx is None:
+                self._tick(when)
+            else:
+                ctx.run(self._tick, when)
+        except Exception as exc:
+            # Library-side failures (a raising busy watcher, say) must not stop the
+            # other callbacks of this loop.
+            handle_exception(exc, self._what(), kind="periodic")
+
     def _past_timeout(self, t: float) -> bool:
-        timeout = self._timeout
-        start = self._start_time
-        # 1 ms of tolerance for float rounding of the grid and timer batching.
-        return timeout is not None and start is not None and (t - start) * 1000 > timeout + 1
+        return past_timeout(self._start_time, t, self._timeout)
 
     def _stop_or_defer(self) -> None:
         """Stop now, or after the run in progress when there is one."""
@@ -341,13 +271,13 @@ class PeriodicCallback(param.Parameterized):
         ):
             self._stop_or_defer()
             return
-        generation = self._generation
+        generation = self.generation
         self._last_when = when
         try:
             if self._in_flight is None:
                 self._run(session)
         finally:
-            if self._generation == generation and self._loop is loop:
+            if self.generation == generation and self._loop is loop:
                 self._schedule_after(loop, when, now, generation)
 
     def _schedule_after(self, loop: asyncio.AbstractEventLoop, when: float, now: float,
@@ -356,69 +286,44 @@ class PeriodicCallback(param.Parameterized):
         if count is not None and get_value(self, "counter") >= count:
             self._stop_or_defer()
             return
-        period_ms = self._period
-        # Missed grid points (a stalled loop) coalesce: the next run is the next one
-        # after now, on the grid of this callback. Counting whole periods from the
-        # origin in integer milliseconds keeps the grid free of float drift.
-        index = round((when - self._origin) * 1000 / period_ms)
-        steps = max(1, int((now - when) * 1000 // period_ms) + 1)
-        nxt = self._origin + (index + steps) * period_ms / 1000
+        nxt = next_on_grid(self._origin, when, now, self._period)
         if self._past_timeout(nxt):
             self._stop_or_defer()
             return
-        _timers_for(loop).add(nxt, self, generation)
+        timers_for(loop).add(nxt, self, generation)
 
     def _run(self, session: Session | None) -> None:
         counter = get_value(self, "counter") + 1
         set_value(self, "counter", counter)
         callback = self._callback
         if self._log and log.isEnabledFor(logging.DEBUG):
-            log.debug("PeriodicCallback %s run %d", execution.describe(callback), counter)
+            log.debug("PeriodicCallback %s run %d", describe(callback), counter)
         assert callback is not None
         token = object()
-        execution.busy_enter(session)
-        if execution.thread_pool() is not None and not inspect.iscoroutinefunction(callback):
+        if pool.thread_pool() is not None and not inspect.iscoroutinefunction(callback):
             self._in_flight = token
             try:
-                future = execution.submit(callback, session=session, what=self._what())
-            except RuntimeError as exc:
+                execution.submit(callback, session=session, what=self._what, kind="periodic",
+                                 busy=True, done=lambda _exc: self._finished(token))
+            except RuntimeError as exc:  # the pool shut down meanwhile
                 self._in_flight = None
-                execution.busy_exit(session)
-                execution.handle_exception(exc, self._what(), session)
-                return
-            future.add_done_callback(lambda _f: self._finished(session, token))
+                handle_exception(exc, self._what(), session, "periodic")
             return
-        context = _current.set(session)
-        before = execution.slow_warnings()
-        started = time.perf_counter()
-        try:
-            result = callback()
-        except Exception as exc:
-            execution.busy_exit(session)
-            execution.handle_exception(exc, self._what(), session)
-            return
-        finally:
-            _current.reset(context)
-            execution.warn_if_slow(self._what, started, before)
-        if result is not None and inspect.isawaitable(result):
+        result = execution.run(callback, session=session, what=self._what, kind="periodic",
+                               busy=True)
+        if isinstance(result, asyncio.Future):  # a coroutine still running
             self._in_flight = token
-            task = execution.spawn(result, session=session, what=self._what())
-            if task is not None:
-                task.add_done_callback(lambda _t: self._finished(session, token))
-                return
-            self._in_flight = None
-        execution.busy_exit(session)
+            result.add_done_callback(lambda _t: self._finished(token))
 
-    def _finished(self, session: Session | None, token: object) -> None:
+    def _finished(self, token: object) -> None:
         if self._in_flight is token:
             self._in_flight = None
-        execution.busy_exit(session)
         if self._loop is not None and self._in_flight is None and self._stop_after_run:
             self.stop()
 
     def _what(self) -> str:
-        return f"periodic callback {execution.describe(self.callback)}"
+        return f"periodic callback {describe(self.callback)}"
 
     def __repr__(self) -> str:
-        return (f"PeriodicCallback({execution.describe(self.callback)}, period={self.period}, "
+        return (f"PeriodicCallback({describe(self.callback)}, period={self.period}, "
                 f"running={self.running})")

@@ -14,8 +14,8 @@ import param
 import pytest
 
 import panel_state as pn
-from panel_state import callbacks as callbacks_module
-from panel_state import execution
+from panel_state import loops
+from panel_state import periodic as callbacks_module
 from panel_state.session import Session
 from panel_state.testing import session, virtual_clock, wait_until
 from panel_state.viewable import Viewable
@@ -488,7 +488,7 @@ def test_periodic_callback_exception_is_logged_handled_and_it_keeps_running(erro
         assert cb.counter == 4
         assert cb.running is False
     assert [str(e) for e in errors] == ["second run fails"]
-    record = next(r for r in caplog.records if r.name == "panel_state.callbacks")
+    record = next(r for r in caplog.records if r.name == "panel_state.errors")
     assert record.levelno == logging.ERROR
     assert "periodic callback" in record.getMessage() and "flaky" in record.getMessage()
     assert record.exc_info is not None
@@ -653,7 +653,7 @@ def test_periodic_callback_sync_runs_on_the_pool_when_nthreads_is_set(errors):
 
 
 def test_periodic_callback_log_param_controls_debug_lines(caplog):
-    caplog.set_level(logging.DEBUG, logger="panel_state.callbacks")
+    caplog.set_level(logging.DEBUG, logger="panel_state.periodic")
     with virtual_clock() as clock:
         def quiet_job():
             pass
@@ -708,7 +708,7 @@ def test_periodic_callback_threaded_on_a_served_loop_never_overlaps():
             with lock:
                 active[0] -= 1
 
-        execution.set_default_loop(loop)
+        loops.set_default_loop(loop)
         started = time.monotonic()
         cb = pn.PeriodicCallback(callback=work, period=10, count=4)
         cb.start()  # from this thread, onto the loop running in the other one
@@ -720,7 +720,7 @@ def test_periodic_callback_threaded_on_a_served_loop_never_overlaps():
         assert elapsed >= 4 * 0.03  # four non-overlapping 30 ms runs
         assert elapsed < 3.0
     finally:
-        execution.set_default_loop(None)
+        loops.set_default_loop(None)
         loop.call_soon_threadsafe(loop.stop)
         thread.join(2)
         loop.close()

@@ -1,12 +1,12 @@
 """Render: keep one session's client in step with the objects it displays.
 
 The :class:`Renderer` walks the session's roots into nodes ``{ref, kind, props,
-children}``, watches the params of every displayed object (all of them: props
-derived in ``_props()`` follow whatever param they read) and subscribes to its
-``_emit`` messages. Changes -- made on any thread -- are
-recorded as ordered ops and flushed once per loop iteration into a single patch:
-changed props only, a children list (full nodes for new children, ``{ref}`` stubs
-for kept ones), or an emitted message.
+children}`` through the :class:`~panel_state.contracts.Renderable` contract, watches
+the params of every displayed object (all of them: props derived in ``view_props()``
+follow whatever param they read) and listens to its emitted messages. Changes -- made
+on any thread -- are recorded as ordered ops and flushed once per loop iteration into
+a single patch: changed props only, a children list (full nodes for new children,
+``{ref}`` stubs for kept ones), or an emitted message.
 
 Thread-safety: the watchers and :meth:`Renderer.on_emit` may run on any thread; they
 only record ops under a lock and wake the loop with ``call_soon_threadsafe``. Every
@@ -15,17 +15,20 @@ other method runs on the session's loop thread.
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..execution import handle_exception
-from ..session import Session
-from ..viewable import Viewable
+from .. import loops
+from ..contracts import LocationChannel, Renderable
+from ..errors import handle_exception
 from . import protocol
 
-log = logging.getLogger("panel_state.server")
+if TYPE_CHECKING:
+    from ..session import Session
+
+__all__ = ["Renderer", "Send"]
+
 
 Send = Callable[[dict[str, Any]], None]
 
@@ -35,11 +38,11 @@ class _Entry:
 
     __slots__ = ("children", "count", "obj", "props", "watcher")
 
-    def __init__(self, obj: Viewable) -> None:
+    def __init__(self, obj: Renderable) -> None:
         self.obj = obj
         self.count = 1
         self.props: dict[str, Any] = {}
-        self.children: list[Viewable] = []
+        self.children: list[Renderable] = []
         self.watcher: Any = None
 
 
@@ -64,7 +67,7 @@ class Renderer:
 
     def __init__(self, session: Session, send: Send | None = None) -> None:
         self.session = session
-        session._wake = self.request_flush
+        session.set_waker(self.request_flush)
         self.send = send
         self.connected = send is not None
         self._entries: dict[str, _Entry] = {}
@@ -73,16 +76,15 @@ class Renderer:
         self._open_props: dict[str, list[Any]] = {}
         self._open_children: dict[str, list[Any]] = {}
         self._scheduled = False
-        self._loop_thread = threading.get_ident()
         self._echo: dict[tuple[str, str], Any] = {}
-        self._roots: list[Viewable] = []
-        self._location: Any = None
+        self._roots: list[Renderable] = []
+        self._location: LocationChannel | None = None
         self._location_watcher: Any = None
         self.url_ready = False
         self._closed = False
 
     # -- lookup --------------------------------------------------------------------------
-    def lookup(self, ref: str) -> Viewable | None:
+    def lookup(self, ref: str) -> Renderable | None:
         """The displayed object with id ``ref``, or None."""
         entry = self._entries.get(ref)
         return entry.obj if entry is not None else None
@@ -91,7 +93,7 @@ class Renderer:
         return len(self._entries)
 
     # -- full render -----------------------------------------------------------------------
-    def render(self, roots: list[Viewable]) -> list[dict[str, Any]]:
+    def render(self, roots: list[Renderable]) -> list[dict[str, Any]]:
         """Attach ``roots`` (first call) and return their full nodes.
 
         Runs with the session active: components may consult it while rendering
@@ -103,39 +105,40 @@ class Renderer:
                 return [self._attach(root) for root in self._roots]
             return [self._node(root) for root in self._roots]
 
-    def _attach(self, obj: Viewable) -> dict[str, Any]:
+    def _attach(self, obj: Renderable) -> dict[str, Any]:
         """Count one more slot showing ``obj`` and return its full node."""
-        entry = self._entries.get(obj._ref)
+        ref = obj.view_ref
+        entry = self._entries.get(ref)
         if entry is not None:
             entry.count += 1
             return self._node(obj)
         entry = _Entry(obj)
-        self._entries[obj._ref] = entry
-        # Every param, not only ``_rendered``: props derived in ``_props()`` (a pane's
-        # ``text`` from its ``object``) follow any param they read; the diff sends only
-        # what changed.
+        self._entries[ref] = entry
+        # Every param, not only the rendered ones: props derived in ``view_props()`` (a
+        # pane's ``text`` from its ``object``) follow any param they read; the diff sends
+        # only what changed.
         entry.watcher = obj.param.watch(self._changed, list(obj.param))
-        obj._subscribe(self)
-        entry.props = obj._props()
-        entry.children = list(obj._children())
-        return {"ref": obj._ref, "kind": obj._kind, "props": entry.props,
+        obj.add_view_listener(self)
+        entry.props = obj.view_props()
+        entry.children = list(obj.view_children())
+        return {"ref": ref, "kind": obj.view_kind, "props": entry.props,
                 "children": [self._attach(child) for child in entry.children]}
 
-    def _node(self, obj: Viewable) -> dict[str, Any]:
+    def _node(self, obj: Renderable) -> dict[str, Any]:
         """The full node of an attached object, from its current state."""
-        entry = self._entries[obj._ref]
-        entry.props = obj._props()
-        return {"ref": obj._ref, "kind": obj._kind, "props": entry.props,
+        entry = self._entries[obj.view_ref]
+        entry.props = obj.view_props()
+        return {"ref": obj.view_ref, "kind": obj.view_kind, "props": entry.props,
                 "children": [self._node(child) for child in entry.children]}
 
-    def _detach(self, obj: Viewable) -> None:
-        entry = self._entries.get(obj._ref)
+    def _detach(self, obj: Renderable) -> None:
+        entry = self._entries.get(obj.view_ref)
         if entry is None:
             return
         entry.count -= 1
         if entry.count > 0:
             return
-        del self._entries[obj._ref]
+        del self._entries[obj.view_ref]
         self._release(entry)
         for child in entry.children:
             self._detach(child)
@@ -144,17 +147,17 @@ class Renderer:
         if entry.watcher is not None:
             entry.obj.param.unwatch(entry.watcher)
             entry.watcher = None
-        entry.obj._unsubscribe(self)
+        entry.obj.remove_view_listener(self)
 
     # -- recording changes (any thread) ------------------------------------------------
     def _changed(self, *events: Any) -> None:
         with self._lock:
             for event in events:
                 obj = event.obj
-                ref = getattr(obj, "_ref", None)
+                ref = getattr(obj, "view_ref", None)
                 if ref is None:
                     continue
-                if event.name in obj._child_params:
+                if event.name in obj.view_child_params:
                     if ref not in self._open_children:
                         op = ["children", obj]
                         self._ops.append(op)
@@ -165,21 +168,22 @@ class Renderer:
                     self._open_props[ref] = op
             self._schedule()
 
-    def on_emit(self, obj: Viewable, message: dict[str, Any]) -> None:
+    def on_emit(self, obj: Renderable, message: dict[str, Any]) -> None:
         """Queue ``message`` for ``obj``'s views, after the changes recorded so far."""
         with self._lock:
-            self._open_props.pop(obj._ref, None)
-            self._open_children.pop(obj._ref, None)
+            ref = obj.view_ref
+            self._open_props.pop(ref, None)
+            self._open_children.pop(ref, None)
             self._ops.append(["emit", obj, message])
             self._schedule()
 
-    def watch_location(self, location: Any) -> None:
+    def watch_location(self, location: LocationChannel | None) -> None:
         """Flush (and so send the URL) after every Python-side change of the Location."""
         if self._location is location or location is None:
             return
         self.unwatch_location()
         self._location = location
-        self._location_watcher = location._listen(self.request_flush)
+        self._location_watcher = location.listen(self.request_flush)
 
     def unwatch_location(self) -> None:
         if self._location_watcher is not None:
@@ -200,10 +204,7 @@ class Renderer:
             return
         self._scheduled = True
         try:
-            if threading.get_ident() == self._loop_thread:
-                loop.call_soon(self.flush)
-            else:
-                loop.call_soon_threadsafe(self.flush)
+            loops.call_soon(loop, self.flush)
         except RuntimeError:  # loop closed between the check and the call
             self._scheduled = False
 
@@ -229,8 +230,7 @@ class Renderer:
         if out:
             self.send(protocol.patch_message(out))
         self._send_location()
-        outbox, self.session._outbox = self.session._outbox, []
-        for command in outbox:
+        for command in self.session.take_commands():
             self.send(command)
 
     def _compute(self, ops: list[list[Any]], echo: dict[tuple[str, str], Any]
@@ -240,51 +240,53 @@ class Renderer:
         # flush holds both prop changes and emits for one component, its props are
         # read at flush time and already include every emit: one full props op
         # replaces them all, placed at the last of them.
-        emitted = {op[1]._ref for op in ops if op[0] == "emit"}
-        mixed = emitted & {op[1]._ref for op in ops if op[0] == "props"}
-        last = {op[1]._ref: i for i, op in enumerate(ops) if op[1]._ref in mixed
+        emitted = {op[1].view_ref for op in ops if op[0] == "emit"}
+        mixed = emitted & {op[1].view_ref for op in ops if op[0] == "props"}
+        last = {op[1].view_ref: i for i, op in enumerate(ops) if op[1].view_ref in mixed
                 and op[0] != "children"}
         out: list[dict[str, Any]] = []
         fresh: set[str] = set()
         for i, op in enumerate(ops):
-            ref = op[1]._ref
+            ref = op[1].view_ref
             if ref in mixed and op[0] != "children" and last[ref] != i:
                 continue
             try:
                 self._compute_op(op, echo, fresh, out, full=ref in mixed)
             except Exception as exc:
-                handle_exception(exc, f"rendering a change of {op[1]!r}", self.session)
+                handle_exception(exc, f"rendering a change of {op[1]!r}", self.session,
+                                 "render")
         for ref in emitted - mixed - fresh:
             entry = self._entries.get(ref)
-            if entry is not None:  # the client now has what _props() says
-                entry.props = entry.obj._props()
+            if entry is not None:  # the client now has what view_props() says
+                entry.props = entry.obj.view_props()
         return out
 
     def _compute_op(self, op: list[Any], echo: dict[tuple[str, str], Any], fresh: set[str],
                     out: list[dict[str, Any]], full: bool = False) -> None:
         kind, obj = op[0], op[1]
-        entry = self._entries.get(obj._ref)
+        ref = obj.view_ref
+        entry = self._entries.get(ref)
         if entry is None:
             return
         if kind == "children":
-            out.append({"ref": obj._ref, "children": self._replace_children(entry, fresh)})
-        elif obj._ref in fresh:
+            out.append({"ref": ref, "children": self._replace_children(entry, fresh)})
+        elif ref in fresh:
             return  # its full node went out in this flush, with current props
         elif full:
-            entry.props = obj._props()
-            out.append({"ref": obj._ref, "props": dict(entry.props)})
+            entry.props = obj.view_props()
+            out.append({"ref": ref, "props": dict(entry.props)})
         elif kind == "props":
             changed = self._diff(entry, echo)
             if changed:
-                out.append({"ref": obj._ref, "props": changed})
+                out.append({"ref": ref, "props": changed})
         else:
-            out.append({"ref": obj._ref, "emit": op[2]})
+            out.append({"ref": ref, "emit": op[2]})
 
     def _diff(self, entry: _Entry, echo: dict[tuple[str, str], Any]) -> dict[str, Any]:
-        new = entry.obj._props()
+        new = entry.obj.view_props()
         old = entry.props
         entry.props = new
-        ref = entry.obj._ref
+        ref = entry.obj.view_ref
         changed = {}
         for key, value in new.items():
             if key not in old or _differs(old[key], value):
@@ -295,17 +297,17 @@ class Renderer:
 
     def _replace_children(self, entry: _Entry, fresh: set[str]) -> list[dict[str, Any]]:
         old = list(entry.children)
-        new = list(entry.obj._children())
+        new = list(entry.obj.view_children())
         remaining = list(old)
         items: list[dict[str, Any]] = []
         for child in new:
             kept = next((i for i, o in enumerate(remaining) if o is child), None)
             if kept is not None:
                 remaining.pop(kept)
-                items.append({"ref": child._ref})
+                items.append({"ref": child.view_ref})
             else:
                 items.append(self._attach(child))
-                fresh.add(child._ref)
+                fresh.add(child.view_ref)
         entry.children = new
         for gone in remaining:
             self._detach(gone)
@@ -314,26 +316,26 @@ class Renderer:
     def _send_location(self) -> None:
         # Until the client has acknowledged its first render (and reported its URL),
         # Python-side URL changes stay pending; see ServerSession.loaded.
-        location = self.session._location
+        location = self.session.peek_location()
         if location is None or not self.url_ready:
             return
         if location is not self._location:
             self.watch_location(location)
-        action = location._client_action()
+        action = location.take_client_action()
         if action is not None and self.send is not None:
             self.send(protocol.url_message(*action))
 
-    def resync(self, obj: Viewable) -> dict[str, Any]:
+    def resync(self, obj: Renderable) -> dict[str, Any]:
         """A patch restoring every prop of ``obj`` on the client to the server's value."""
-        entry = self._entries.get(obj._ref)
-        props = obj._props()
+        entry = self._entries.get(obj.view_ref)
+        props = obj.view_props()
         if entry is not None:
             entry.props = props
-        return protocol.patch_message([{"ref": obj._ref, "props": props}])
+        return protocol.patch_message([{"ref": obj.view_ref, "props": props}])
 
     # -- teardown ----------------------------------------------------------------------------
     def close(self) -> None:
-        """Unwatch everything; objects no other session shows get ``_cleanup()``."""
+        """Unwatch everything; objects no other session shows get ``release()``."""
         with self._lock:
             self._closed = True
             self._ops.clear()
@@ -342,12 +344,11 @@ class Renderer:
         for entry in entries.values():
             self._release(entry)
         for entry in entries.values():
-            cleanup = getattr(entry.obj, "_cleanup", None)
-            if cleanup is not None and not len(entry.obj._subscribers):
+            if not entry.obj.has_view_listeners():
                 try:
-                    cleanup()
+                    entry.obj.release()
                 except Exception as exc:
-                    handle_exception(exc, f"_cleanup of {entry.obj!r}", self.session)
+                    handle_exception(exc, f"release of {entry.obj!r}", self.session, "render")
         self._roots = []
         self._echo = {}
         self.send = None

@@ -1,15 +1,13 @@
-"""Panes: Markdown, Str, HTML, LineChart, the reactive-function pane, and ``panel()``.
+"""ParamFunction: the reactive-function engine, and ``panel()``.
 
 ``panel(obj)`` turns anything an app returns into a Viewable: strings become
-:class:`Markdown`, functions bound with ``pn.bind`` or decorated with ``pn.depends``
-become a :class:`ParamFunction` that re-renders when a dependency changes, and other
-values become :class:`Str`.
+:class:`~panel_state.pane.Markdown`, functions bound with ``pn.bind`` or decorated with
+``pn.depends`` become a :class:`ParamFunction` that re-renders when a dependency
+changes, and other values become :class:`~panel_state.pane.Str`.
 
 Examples
 --------
 >>> import panel_state as pn
->>> pn.panel('**bold**')._props()['html']
-'<p><strong>bold</strong></p>\\n'
 >>> toggle = pn.widgets.Toggle()
 >>> pane = pn.panel(pn.bind(lambda on: 'on' if on else 'off', toggle.param.value))
 >>> pane.child.object
@@ -21,237 +19,31 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import inspect
-import math
+import logging
 import numbers
 import threading
 import weakref
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import param
-from param.parameterized import discard_events, eval_function_with_deps, resolve_ref
+from param.parameterized import eval_function_with_deps, resolve_ref
 
 from ._params import set_readonly
 from .config import config
-from .execution import blocking_watch, describe, handle_exception, spawn
-from .session import Session, current_session
+from .context import current_session
+from .errors import describe, handle_exception
+from .execution import run
+from .pane.markup import Markdown, Str
 from .viewable import Viewable
 
-__all__ = ["HTML", "LineChart", "Markdown", "PaneBase", "ParamFunction", "Str", "panel"]
+if TYPE_CHECKING:
+    from .session import Session
 
+__all__ = ["ParamFunction", "dependencies", "panel"]
 
-class PaneBase(Viewable):
-    """Base class of panes: display an ``object``; ``visible`` hides it."""
-
-    object = param.Parameter(default=None, allow_refs=False, doc="The object shown.")
-    visible = param.Boolean(default=True, doc="Whether the pane is shown.")
-
-    _rendered: ClassVar[tuple[str, ...]] = ("visible",)
-
-    def __init__(self, object: Any = None, **params: Any) -> None:
-        super().__init__(object=object, **params)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.object!r})"
-
-
-@functools.cache
-def _markdown() -> Any:
-    """The parser, made on first use (importing markdown-it costs ~20 ms).
-
-    One for the process: raw HTML off, so user text can never inject markup or script;
-    commonmark plus tables. Rendering keeps no state between calls.
-    """
-    from markdown_it import MarkdownIt
-
-    return MarkdownIt("commonmark", {"html": False}).enable("table")
-
-
-class Markdown(PaneBase):
-    """Markdown text, rendered to HTML on the server with raw HTML disabled.
-
-    Any ``<script>`` or other tag in the text is shown as text, and links with
-    ``javascript:`` URLs are not made into links.
-    """
-
-    object = param.String(default="", allow_None=True, doc="The Markdown source.")
-
-    _kind: ClassVar[str] = "Markdown"
-
-    def __init__(self, object: str | None = "", **params: Any) -> None:
-        self._cache: tuple[str, str] = ("", "")
-        super().__init__(object=object, **params)
-
-    @property
-    def html(self) -> str:
-        """The rendered HTML of ``object``."""
-        source = self.object or ""
-        if self._cache[0] != source:
-            self._cache = (source, _markdown().render(source))
-        return self._cache[1]
-
-    def _props(self) -> dict[str, Any]:
-        return {"visible": self.visible, "html": self.html}
-
-
-class Str(PaneBase):
-    """Any object shown as plain text (``str(object)``; None shows nothing).
-
-    The props carry the raw text; the client sets it as text content, never as HTML.
-    """
-
-    _kind: ClassVar[str] = "Str"
-
-    def _props(self) -> dict[str, Any]:
-        return {"visible": self.visible, "text": "" if self.object is None else str(self.object)}
-
-
-class HTML(PaneBase):
-    """Trusted HTML, inserted as is: never pass it text a user wrote."""
-
-    object = param.String(default="", allow_None=True, doc="The HTML markup (trusted).")
-
-    _kind: ClassVar[str] = "HTML"
-
-    def _props(self) -> dict[str, Any]:
-        return {"visible": self.visible, "html": self.object or ""}
-
-
-def _numbers(owner: str, name: str, values: Any) -> list[int | float]:
-    if isinstance(values, (str, bytes, Mapping)) or not hasattr(values, "__iter__"):
-        raise TypeError(
-            f"{owner}.{name} must be a sequence of numbers, got {type(values).__name__} "
-            f"{values!r}."
-        )
-    out: list[int | float] = []
-    for v in values:
-        if isinstance(v, bool) or not isinstance(v, numbers.Real):
-            raise TypeError(
-                f"{owner}.{name} must contain only numbers, got {type(v).__name__} {v!r}."
-            )
-        number = int(v) if isinstance(v, numbers.Integral) else float(v)
-        if isinstance(number, float) and not math.isfinite(number):
-            raise ValueError(f"{owner}.{name} must contain finite numbers, got {v!r}.")
-        out.append(number)
-    return out
-
-
-class LineChart(PaneBase):
-    """A line through the points (``x[i]``, ``y[i]``), drawn as SVG by the client.
-
-    Parameters
-    ----------
-    data : mapping, optional
-        ``{'x': [...], 'y': [...]}`` (a dict, DataFrame...); without ``'x'`` the
-        points are numbered 0, 1, 2...
-
-    Examples
-    --------
-    >>> import panel_state as pn
-    >>> chart = pn.pane.LineChart({'x': [0, 1], 'y': [5, 7]}, title='Load')
-    >>> chart.stream({'x': [2], 'y': [6]}, rollover=2)
-    >>> chart.x, chart.y
-    ([1, 2], [7, 6])
-    """
-
-    x = param.List(default=[], doc="x coordinates (numbers), as many as y.")
-    y = param.List(default=[], doc="y coordinates (numbers).")
-    title = param.String(default="", doc="Title drawn above the chart.")
-    width = param.Integer(default=600, bounds=(1, None), doc="Width in pixels.")
-    height = param.Integer(default=300, bounds=(1, None), doc="Height in pixels.")
-
-    _kind: ClassVar[str] = "LineChart"
-    _rendered: ClassVar[tuple[str, ...]] = ("visible", "x", "y", "title", "width", "height")
-    _coerced: ClassVar[frozenset[str]] = frozenset({"x", "y"})
-
-    def __init__(self, data: Any = None, **params: Any) -> None:
-        if data is not None:
-            if "x" in params or "y" in params:
-                raise ValueError("LineChart takes either data={'x': ..., 'y': ...} or x=/y=, "
-                                 "not both.")
-            x, y = self._columns(data)
-            params.update(x=x, y=y)
-        elif "y" in params and "x" not in params:
-            params["x"] = list(range(len(_numbers("LineChart", "y", params["y"]))))
-        x = _numbers("LineChart", "x", params.get("x", []))
-        y = _numbers("LineChart", "y", params.get("y", []))
-        if len(x) != len(y):
-            raise ValueError(
-                f"LineChart needs as many x as y values, got {len(x)} x and {len(y)} y values."
-            )
-        super().__init__(**params)
-
-    def _columns(self, data: Any, start: int = 0) -> tuple[list[Any], list[Any]]:
-        try:
-            keys = set(data.keys())
-        except AttributeError:
-            raise TypeError(
-                f"LineChart data must be a mapping with 'y' (and optionally 'x') columns, "
-                f"got {type(data).__name__} {data!r}."
-            ) from None
-        extra = keys - {"x", "y"}
-        if "y" not in keys or extra:
-            raise ValueError(
-                f"LineChart data must have a 'y' column and optionally an 'x' column, got "
-                f"columns {sorted(map(str, keys))}."
-            )
-        y = _numbers("LineChart", "y", data["y"])
-        x = _numbers("LineChart", "x", data["x"]) if "x" in keys else list(
-            range(start, start + len(y)))
-        if len(x) != len(y):
-            raise ValueError(
-                f"LineChart data needs as many x as y values, got {len(x)} x and {len(y)} y "
-                "values."
-            )
-        return x, y
-
-    def _coerce(self, name: str, value: Any) -> Any:
-        return _numbers(type(self).__name__, name, value)
-
-    def stream(self, data: Any, rollover: int | None = None) -> None:
-        """Append points, keeping at most ``rollover`` of them; send only the new ones.
-
-        Watchers of ``x``/``y`` are not called for streamed points: sessions showing
-        the chart receive them as one small ``stream`` message instead of the whole
-        series.
-
-        Parameters
-        ----------
-        data : mapping
-            ``{'x': [...], 'y': [...]}``; without ``'x'`` the points continue the
-            numbering after the last x.
-        rollover : int, optional
-            Keep only the last ``rollover`` points (at least 1).
-
-        Raises
-        ------
-        TypeError, ValueError
-            For malformed data or rollover; the chart is left unchanged.
-        """
-        if rollover is not None and (
-            isinstance(rollover, bool) or not isinstance(rollover, int) or rollover < 1
-        ):
-            raise ValueError(f"LineChart.stream rollover must be None or an int >= 1, got "
-                             f"{rollover!r}.")
-        last = self.x[-1] if self.x else -1
-        new_x, new_y = self._columns(data, start=int(last) + 1 if isinstance(last, int) else 0)
-        if not new_y:
-            return
-        x, y = self.x + new_x, self.y + new_y
-        if rollover is not None:
-            x, y = x[-rollover:], y[-rollover:]
-            new_x, new_y = new_x[-rollover:], new_y[-rollover:]
-        with discard_events(self):
-            # Already checked above: skip _coerce's pass over the whole series.
-            super(Viewable, self).__setattr__("x", x)
-            super(Viewable, self).__setattr__("y", y)
-        self._emit({"op": "stream", "x": new_x, "y": new_y, "rollover": rollover})
-
-
-# -- the reactive-function pane ---------------------------------------------------------
+log = logging.getLogger(__name__)
 
 _NOTHING = object()
 _MAX_RERUNS = 100
@@ -272,19 +64,12 @@ def dependencies(fn: Callable[..., Any]) -> list[param.Parameter]:
     return []
 
 
-# param's own namespace descriptor: ``pn.state`` redirects ``state.param`` to the current
-# session, but a dependency on the process-wide ``state.busy`` must stay process-wide.
-_PARAMS = param.Parameterized.__dict__["param"]
-
-
-def _params_of(owner: Any) -> Any:
-    return _PARAMS.__get__(owner, type(owner))
-
-
 def _unwatch_all(watchers: list[tuple[Any, Any]]) -> None:
     for owner, watcher in watchers:
-        with contextlib.suppress(Exception):  # the owner may already be torn down
-            _params_of(owner).unwatch(watcher)
+        try:
+            owner.param.unwatch(watcher)
+        except Exception:  # the owner may already be torn down
+            log.debug("Unwatching %r raised; it is gone already", owner, exc_info=True)
     watchers.clear()
 
 
@@ -302,7 +87,7 @@ def _weak_callback(pane: ParamFunction, handles: list[tuple[Any, Any]]) -> Calla
         if target is None:
             _unwatch_all(handles)
         else:
-            target._dependency_changed()
+            target.refresh()
 
     return on_change
 
@@ -347,9 +132,9 @@ class ParamFunction(Viewable):
     error = param.String(default=None, allow_None=True, readonly=True,
                          doc="One-line description of the last evaluation's error, or None.")
 
-    _kind: ClassVar[str] = "ParamFunction"
-    _rendered: ClassVar[tuple[str, ...]] = ("visible", "loading", "error")
-    _child_params: ClassVar[tuple[str, ...]] = ("child",)
+    view_kind: ClassVar[str] = "ParamFunction"
+    view_params: ClassVar[tuple[str, ...]] = ("visible", "loading", "error")
+    view_child_params: ClassVar[tuple[str, ...]] = ("child",)
 
     def __init__(self, object: Callable[..., Any] | None = None, **params: Any) -> None:
         if not callable(object):
@@ -382,15 +167,15 @@ class ParamFunction(Viewable):
         return f"ParamFunction({self._name()})"
 
     # -- rendering contract -------------------------------------------------------------
-    def _props(self) -> dict[str, Any]:
+    def view_props(self) -> dict[str, Any]:
         self._ensure()
-        return super()._props()
+        return super().view_props()
 
-    def _children(self) -> list[Viewable]:
+    def view_children(self) -> list[Viewable]:
         self._ensure()
         return [] if self.child is None else [self.child]
 
-    def _cleanup(self) -> None:
+    def release(self) -> None:
         _unwatch_all(self._watchers)
         self._detached = True
         self._generation += 1  # a pending async evaluation finishes without effect
@@ -438,7 +223,7 @@ class ParamFunction(Viewable):
         handles: list[tuple[Any, Any]] = []
         callback = _weak_callback(self, handles)
         for owner, names in grouped.values():
-            handles.append((owner, _params_of(owner).watch(callback, sorted(set(names)))))
+            handles.append((owner, owner.param.watch(callback, sorted(set(names)))))
         self._watchers.extend(handles)
 
     def _object_changed(self, event: param.parameterized.Event) -> None:
@@ -448,7 +233,8 @@ class ParamFunction(Viewable):
         if self._evaluated or not self._deferred():
             self._evaluate()
 
-    def _dependency_changed(self) -> None:
+    def refresh(self) -> None:
+        """A dependency changed: evaluate again (once loaded, for a deferred pane)."""
         if not self._evaluated and not self._running and self._deferred():
             return  # a deferred pane evaluates for the first time only once loaded
         self._evaluate()
@@ -484,55 +270,50 @@ class ParamFunction(Viewable):
     def _evaluate_once(self) -> None:
         alive, session = self._owner()
         if not alive:
-            self._cleanup()
+            self.release()
             return
         # A pending async evaluation is not cancelled (that could leave user code
         # half-run); its result is dropped because the generation moved on.
         self._generation += 1
-        with self._active(session):
-            try:
-                with blocking_watch(lambda: f"reactive function {self._name()}"):
-                    result = eval_function_with_deps(self.object)
-                if inspect.isgenerator(result):
-                    for value in result:
-                        self._apply(value)
+        generation = self._generation
+        run(self._compute, generation, session=session, kind="reactive", what=self._what,
+            done=lambda exc: self._failed(exc, generation))
+
+    def _what(self) -> str:
+        return f"reactive function {self._name()}"
+
+    def _compute(self, generation: int) -> Any:
+        """Call the function; apply its output (or return the coroutine consuming it)."""
+        result = eval_function_with_deps(self.object)
+        if inspect.isgenerator(result):
+            for value in result:
+                self._apply(value)
+            return None
+        if inspect.isawaitable(result) or inspect.isasyncgen(result):
+            return self._consume(result, generation)
+        self._apply(result)
+        return None
+
+    async def _consume(self, result: Any, generation: int) -> None:
+        if inspect.isasyncgen(result):
+            async for value in result:
+                if generation != self._generation:
                     return
-            except Exception as exc:
-                self._fail(exc, session)
-                return
-            if inspect.isawaitable(result) or inspect.isasyncgen(result):
-                spawn(self._consume(result, self._generation, session),
-                      session=session, what=f"reactive function {self._name()}")
-            else:
-                self._apply(result)
-
-    @staticmethod
-    @contextlib.contextmanager
-    def _active(session: Session | None) -> Iterator[None]:
-        if session is None or current_session() is session:
-            yield
-        else:
-            with session.activate():
-                yield
-
-    async def _consume(self, result: Any, generation: int, session: Session | None) -> None:
-        try:
-            if inspect.isasyncgen(result):
-                async for value in result:
-                    if generation != self._generation:
-                        return
-                    self._apply(value)
-                return
-            value = await result
-        except Exception as exc:
-            if generation == self._generation:
-                self._fail(exc, session)
+                self._apply(value)
             return
+        value = await result
         if generation == self._generation:
             self._apply(value)
 
+    def _failed(self, exc: BaseException | None, generation: int) -> None:
+        if exc is not None and generation == self._generation:
+            self._show_error(exc)
+
     def _fail(self, exc: Exception, session: Session | None) -> None:
-        handle_exception(exc, f"reactive function {self._name()}", session)
+        handle_exception(exc, self._what(), session, "reactive")
+        self._show_error(exc)
+
+    def _show_error(self, exc: BaseException) -> None:
         self._evaluated = True
         set_readonly(self, "error", _one_line(exc))
         set_readonly(self, "loading", False)

@@ -2,13 +2,14 @@
 
 Every message is a JSON object with a ``type``. The protocol version travels in the
 handshake: the client's ``hello`` carries ``v`` and the server's ``render`` answers
-with its own; a client speaking another version is refused. ``static/client.js``
+with its own; a client speaking another version is refused. ``static/core.js``
 mirrors :data:`SPEC` (a test checks the two agree).
 
 Client -> server
     ``hello {v, token}``            first message; opens or resumes the session
     ``loaded {url}``                the first render is on screen; ``url`` is the
-                                    browser's ``{pathname, search, hash}``
+                                    browser's ``{pathname, search, hash}``, or null
+                                    where the client has no page URL (a notebook)
     ``event {ref, name, value}``    a widget changed ``name`` of component ``ref``
     ``url {pathname, search, hash}``the browser URL changed (back/forward, hash)
     ``ping {id}``                   liveness / latency probe
@@ -47,7 +48,7 @@ MAX_DEPTH = 64
 #: Field name -> JSON type ("string", "object", "any", ...) for each message type.
 CLIENT_MESSAGES: dict[str, dict[str, str]] = {
     "hello": {"v": "integer", "token": "string"},
-    "loaded": {"url": "object"},
+    "loaded": {"url": "object|null"},
     "event": {"ref": "string", "name": "string", "value": "any"},
     "url": {"pathname": "string", "search": "string", "hash": "string"},
     "ping": {"id": "any"},
@@ -119,6 +120,7 @@ class ProtocolError(ValueError):
 # -- decoding --------------------------------------------------------------------------
 
 _CHECKS = {
+    "null": lambda v: v is None,
     "string": lambda v: isinstance(v, str),
     "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
     "object": lambda v: isinstance(v, dict),
@@ -136,7 +138,7 @@ def _check_fields(kind: str, msg: dict[str, Any], fields: dict[str, str]) -> Non
             raise ProtocolError(
                 "bad_message", f"A {kind!r} message needs the field {field!r}; got fields "
                 f"{sorted(msg)}.")
-        if not _CHECKS[jtype](msg[field]):
+        if not any(_CHECKS[t](msg[field]) for t in jtype.split("|")):
             raise ProtocolError(
                 "bad_message", f"Field {field!r} of a {kind!r} message must be a JSON {jtype}, "
                 f"got {type(msg[field]).__name__} {_short(msg[field])}.")
@@ -213,7 +215,7 @@ def decode(data: str | bytes, max_size: int = MAX_MESSAGE_SIZE) -> dict[str, Any
             "unknown_type", f"Unknown message type {_short(kind)}; the protocol knows "
             f"{sorted(CLIENT_MESSAGES)}.")
     _check_fields(kind, msg, fields)
-    if kind == "loaded":
+    if kind == "loaded" and msg["url"] is not None:
         _check_fields("loaded.url", msg["url"], _URL_FIELDS)
     return msg
 

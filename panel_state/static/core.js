@@ -1,0 +1,482 @@
+// panel_state client core: renders the component tree the server sends, applies
+// patches to just the changed nodes and turns user input into events. It knows no
+// transport: a host (the page's websocket in client.js, a notebook output's widget
+// comm in widget.js) moves the messages and does what only it can (URL, cookies).
+// Plain ES module, no dependencies, no build step.
+
+// The wire protocol; mirrors panel_state/wire/protocol.py SPEC (a test compares them).
+export const PROTOCOL = /*PROTOCOL*/{
+  "version": 1,
+  "client": {
+    "hello": {"v": "integer", "token": "string"},
+    "loaded": {"url": "object|null"},
+    "event": {"ref": "string", "name": "string", "value": "any"},
+    "url": {"pathname": "string", "search": "string", "hash": "string"},
+    "ping": {"id": "any"}
+  },
+  "server": {
+    "render": {"v": "integer", "session": "string", "title": "string|null", "roots": "array",
+               "resumed": "boolean", "error": "string|null"},
+    "patch": {"ops": "array"},
+    "url": {"action": "string", "url": "string"},
+    "cookie": {"name": "string", "value": "string", "max_age": "integer|null",
+               "path": "string"},
+    "error": {"code": "string", "message": "string", "ref": "string|null"},
+    "pong": {"id": "any"}
+  },
+  "patchOps": ["props", "children", "emit"],
+  "urlActions": ["push", "replace", "navigate"],
+  "errors": ["app_error", "bad_json", "bad_message", "bad_token", "bad_version",
+             "invalid_value", "not_open", "session_expired", "too_large", "unknown_ref",
+             "unknown_type"],
+  "closeCodes": {"refused": 4001, "expired": 4002, "superseded": 4003, "slow": 4004,
+                 "shutdown": 1001}
+}/*END PROTOCOL*/;
+
+const SVG = "http://www.w3.org/2000/svg";
+
+// -- small DOM helpers ------------------------------------------------------------------
+
+export function h(tag, cls, text) {
+  const el = document.createElement(tag);
+  if (cls) el.className = cls;
+  if (text !== undefined && text !== null) el.textContent = text;
+  return el;
+}
+
+function svg(tag, attrs, text) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, v);
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+function has(changed, ...names) {
+  return names.some((n) => Object.prototype.hasOwnProperty.call(changed, n));
+}
+
+function labelled(view, control) {
+  const wrap = h("label", "ps-widget");
+  view.label = h("span", "ps-label");
+  wrap.append(view.label, control);
+  return wrap;
+}
+
+function setLabel(view, text) {
+  view.label.textContent = text || "";
+  view.label.hidden = !text;
+}
+
+function formatNumber(v) {
+  if (typeof v !== "number") return String(v);
+  return Number.isInteger(v) ? String(v) : String(Math.round(v * 1e6) / 1e6);
+}
+
+// Axis labels: at most 4 significant digits (0.999574 -> "0.9996"), whole numbers kept.
+function formatTick(v) {
+  if (typeof v !== "number" || !Number.isFinite(v)) return String(v);
+  if (Number.isInteger(v) || Math.abs(v) >= 1000) return String(Math.round(v));
+  return String(Number(v.toPrecision(4)));
+}
+
+// -- component renderers ----------------------------------------------------------------
+// Each kind has create(view, client) building view.el (and view.body for children) and
+// update(view, changed) applying changed props (all props on first render).
+
+const KINDS = {};
+
+KINDS.Button = {
+  create(view, client) {
+    view.el = h("button", "ps-button");
+    view.el.type = "button";
+    view.el.addEventListener("click", () => {
+      client.event(view, "clicks", (view.props.clicks || 0) + 1);
+    });
+  },
+  update(view, c) {
+    const p = view.props;
+    if (has(c, "name")) view.el.textContent = p.name || "";
+    if (has(c, "disabled")) view.el.disabled = !!p.disabled;
+    if (has(c, "button_type")) view.el.dataset.type = p.button_type || "default";
+  },
+};
+
+KINDS.Toggle = {
+  create(view, client) {
+    view.el = h("button", "ps-button ps-toggle");
+    view.el.type = "button";
+    view.el.addEventListener("click", () => client.event(view, "value", !view.props.value));
+  },
+  update(view, c) {
+    KINDS.Button.update(view, c);
+    if (has(c, "value")) {
+      view.el.setAttribute("aria-pressed", view.props.value ? "true" : "false");
+      view.el.classList.toggle("ps-active", !!view.props.value);
+    }
+  },
+};
+
+KINDS.Checkbox = {
+  create(view, client) {
+    view.el = h("label", "ps-widget ps-checkbox");
+    view.input = h("input");
+    view.input.type = "checkbox";
+    view.label = h("span", "ps-label");
+    view.el.append(view.input, view.label);
+    view.input.addEventListener("change", () => client.event(view, "value", view.input.checked));
+  },
+  update(view, c) {
+    const p = view.props;
+    if (has(c, "name")) view.label.textContent = p.name || "";
+    if (has(c, "disabled")) view.input.disabled = !!p.disabled;
+    if (has(c, "value")) view.input.checked = !!p.value;
+  },
+};
+
+KINDS.Select = {
+  create(view, client) {
+    view.input = h("select", "ps-input");
+    view.el = labelled(view, view.input);
+    view.input.addEventListener("change", () => client.event(view, "value", view.input.value));
+  },
+  update(view, c) {
+    const p = view.props;
+    if (has(c, "name")) setLabel(view, p.name);
+    if (has(c, "disabled")) view.input.disabled = !!p.disabled;
+    if (has(c, "options")) {
+      view.input.replaceChildren(...(p.options || []).map((label) => {
+        const o = h("option", null, label);
+        o.value = label;
+        return o;
+      }));
+    }
+    if (has(c, "options", "value")) {
+      if (p.value === null || p.value === undefined) view.input.selectedIndex = -1;
+      else view.input.value = p.value;
+    }
+  },
+};
+
+KINDS.TextInput = {
+  create(view, client) {
+    view.input = h("input", "ps-input");
+    view.input.type = "text";
+    view.el = labelled(view, view.input);
+    view.input.addEventListener("change", () => client.event(view, "value", view.input.value));
+  },
+  update(view, c) {
+    const p = view.props;
+    if (has(c, "name")) setLabel(view, p.name);
+    if (has(c, "disabled")) view.input.disabled = !!p.disabled;
+    if (has(c, "placeholder")) view.input.placeholder = p.placeholder || "";
+    if (has(c, "value") && view.input.value !== (p.value ?? "")) view.input.value = p.value ?? "";
+  },
+};
+
+function slider(integer) {
+  return {
+    create(view, client) {
+      view.input = h("input", "ps-slider");
+      view.input.type = "range";
+      view.el = labelled(view, view.input);
+      view.input.addEventListener("input", () => {
+        const raw = view.input.value;
+        client.event(view, "value", integer ? parseInt(raw, 10) : parseFloat(raw));
+      });
+    },
+    update(view, c) {
+      const p = view.props;
+      if (has(c, "disabled")) view.input.disabled = !!p.disabled;
+      if (has(c, "start")) view.input.min = p.start;
+      if (has(c, "end")) view.input.max = p.end;
+      if (has(c, "step")) view.input.step = p.step;
+      if (has(c, "start", "end", "step", "value")) view.input.value = p.value;
+      if (has(c, "name", "value")) {
+        setLabel(view, `${p.name ? p.name + ": " : ""}${formatNumber(p.value)}`);
+      }
+    },
+  };
+}
+KINDS.IntSlider = slider(true);
+KINDS.FloatSlider = slider(false);
+
+KINDS.Markdown = {
+  create(view) { view.el = h("div", "ps-markdown"); },
+  update(view, c) { if (has(c, "html")) view.el.innerHTML = view.props.html || ""; },
+};
+
+KINDS.HTML = {
+  create(view) { view.el = h("div", "ps-html"); },
+  update(view, c) { if (has(c, "html")) view.el.innerHTML = view.props.html || ""; },
+};
+
+KINDS.Str = {
+  create(view) { view.el = h("pre", "ps-str"); },
+  update(view, c) { if (has(c, "text")) view.el.textContent = view.props.text ?? ""; },
+};
+
+function drawChart(view) {
+  const p = view.props;
+  const width = p.width || 600;
+  const height = p.height || 300;
+  const xs = p.x || [];
+  const ys = p.y || [];
+  const n = Math.min(xs.length, ys.length);
+  const m = {left: 48, right: 12, top: p.title ? 28 : 12, bottom: 28};
+  let xmin = Infinity, xmax = -Infinity, ymin = Infinity, ymax = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const x = xs[i], y = ys[i];
+    if (x === null || y === null) continue;
+    if (x < xmin) xmin = x; if (x > xmax) xmax = x;
+    if (y < ymin) ymin = y; if (y > ymax) ymax = y;
+  }
+  if (xmax === xmin) { xmax += 1; xmin -= 1; }
+  if (ymax === ymin) { ymax += 1; ymin -= 1; }
+  const yLabels = Number.isFinite(ymin) ? [formatTick(ymin), formatTick(ymax)] : [];
+  // Room for the longer y label (about 7 px per character at the tick font size).
+  m.left = Math.max(m.left, 12 + 7 * Math.max(...yLabels.map((t) => t.length)));
+  const root = svg("svg", {width, height, viewBox: `0 0 ${width} ${height}`, role: "img"});
+  if (p.title) {
+    root.append(svg("text", {x: width / 2, y: 18, "text-anchor": "middle", class: "ps-chart-title"},
+                    p.title));
+  }
+  const x0 = m.left, x1 = width - m.right, y0 = height - m.bottom, y1 = m.top;
+  root.append(svg("line", {x1: x0, y1: y0, x2: x1, y2: y0, class: "ps-axis"}),
+              svg("line", {x1: x0, y1: y0, x2: x0, y2: y1, class: "ps-axis"}));
+  if (n > 0 && Number.isFinite(xmin) && Number.isFinite(ymin)) {
+    const sx = (x) => x0 + ((x - xmin) / (xmax - xmin)) * (x1 - x0);
+    const sy = (y) => y0 - ((y - ymin) / (ymax - ymin)) * (y0 - y1);
+    const pts = [];
+    for (let i = 0; i < n; i++) {
+      if (xs[i] === null || ys[i] === null) continue;
+      pts.push(`${sx(xs[i]).toFixed(1)},${sy(ys[i]).toFixed(1)}`);
+    }
+    root.append(svg("polyline", {points: pts.join(" "), class: "ps-line", fill: "none"}));
+    const tick = (attrs, text) => root.append(svg("text", {class: "ps-tick", ...attrs}, text));
+    tick({x: x0, y: y0 + 18, "text-anchor": "start"}, formatTick(xmin));
+    tick({x: x1, y: y0 + 18, "text-anchor": "end"}, formatTick(xmax));
+    tick({x: x0 - 6, y: y0, "text-anchor": "end"}, yLabels[0]);
+    tick({x: x0 - 6, y: y1 + 10, "text-anchor": "end"}, yLabels[1]);
+  }
+  view.el.replaceChildren(root);
+}
+
+KINDS.LineChart = {
+  create(view) { view.el = h("div", "ps-chart"); },
+  update(view, c) {
+    if (has(c, "x", "y", "title", "width", "height")) {
+      view.props.x = [...(view.props.x || [])];
+      view.props.y = [...(view.props.y || [])];
+      drawChart(view);
+    }
+  },
+  emit(view, msg) {
+    if (msg.op !== "stream") return;
+    const p = view.props;
+    p.x = p.x.concat(msg.x);
+    p.y = p.y.concat(msg.y);
+    if (msg.rollover !== null && msg.rollover !== undefined) {
+      p.x = p.x.slice(-msg.rollover);
+      p.y = p.y.slice(-msg.rollover);
+    }
+    drawChart(view);
+  },
+};
+
+function layout(cls) {
+  return {
+    create(view) { view.el = h("div", cls); view.body = view.el; },
+    update() {},
+  };
+}
+KINDS.Row = layout("ps-row");
+KINDS.Column = layout("ps-column");
+
+KINDS.ParamFunction = {
+  create(view) {
+    view.el = h("div", "ps-pfunc");
+    view.body = h("div", "ps-pfunc-body");
+    view.spinner = h("div", "ps-spinner");
+    view.spinner.setAttribute("role", "status");
+    view.spinner.setAttribute("aria-label", "Loading");
+    view.errorBox = h("div", "ps-error");
+    view.errorBox.setAttribute("role", "alert");
+    view.el.append(view.spinner, view.errorBox, view.body);
+  },
+  update(view, c) {
+    const p = view.props;
+    if (has(c, "loading")) {
+      view.spinner.hidden = !p.loading;
+      view.el.classList.toggle("ps-loading", !!p.loading);
+      view.el.setAttribute("aria-busy", p.loading ? "true" : "false");
+    }
+    if (has(c, "error")) {
+      view.errorBox.hidden = !p.error;
+      view.errorBox.textContent = p.error || "";
+    }
+  },
+};
+
+KINDS.Unknown = {
+  create(view) {
+    view.el = h("div", "ps-unknown");
+    view.el.dataset.kind = view.kind;
+    view.body = view.el;
+  },
+  update() {},
+};
+
+// -- the core -----------------------------------------------------------------------------
+// A host implements send(msg) -> bool (false when not connected), rendered(msg) (the
+// first render is on screen: acknowledge it), and may implement url(action, url),
+// cookie(msg) and error(msg).
+
+export class Core {
+  constructor(root, host) {
+    this.root = root;
+    this.host = host;
+    this.views = new Map(); // ref -> Set of views showing that component
+    this.session = null;
+    this.pending = new Map(); // ping id -> resolve
+    this.pings = 0;
+  }
+
+  ping() {
+    const id = ++this.pings;
+    const start = performance.now();
+    return new Promise((resolve) => {
+      this.pending.set(id, () => resolve(performance.now() - start));
+      this.host.send({type: "ping", id});
+    });
+  }
+
+  // -- incoming -------------------------------------------------------------------------
+  handle(msg) {
+    switch (msg.type) {
+      case "render": return this.render(msg);
+      case "patch": return this.patch(msg.ops);
+      case "url": return this.host.url ? this.host.url(msg.action, msg.url) : undefined;
+      case "cookie": return this.host.cookie ? this.host.cookie(msg) : undefined;
+      case "error": return this.error(msg);
+      case "pong": {
+        const done = this.pending.get(msg.id);
+        this.pending.delete(msg.id);
+        if (done) done();
+        return undefined;
+      }
+      default: console.warn("panel_state: unknown message", msg);
+    }
+    return undefined;
+  }
+
+  render(msg) {
+    this.session = msg.session;
+    for (const set of this.views.values()) for (const v of set) v.dead = true;
+    this.views.clear();
+    const nodes = msg.roots.map((node) => this.build(node).el);
+    if (msg.error) {
+      const box = h("div", "ps-error ps-app-error", msg.error);
+      box.setAttribute("role", "alert");
+      nodes.unshift(box);
+    }
+    this.root.replaceChildren(...nodes);
+    this.host.rendered(msg);
+  }
+
+  build(node) {
+    const view = {ref: node.ref, kind: node.kind, props: {...node.props}, children: [],
+                  el: null, body: null};
+    const impl = KINDS[node.kind] || KINDS.Unknown;
+    view.impl = impl;
+    impl.create(view, this);
+    view.el.dataset.ref = node.ref;
+    view.el.classList.add("ps-node");
+    this.common(view, view.props);
+    impl.update(view, view.props);
+    this.register(view);
+    if (view.body) {
+      view.children = node.children.map((c) => this.build(c));
+      view.body.append(...view.children.map((c) => c.el));
+    }
+    return view;
+  }
+
+  common(view, changed) {
+    if (has(changed, "visible")) view.el.hidden = view.props.visible === false;
+  }
+
+  register(view) {
+    let set = this.views.get(view.ref);
+    if (!set) { set = new Set(); this.views.set(view.ref, set); }
+    set.add(view);
+  }
+
+  unregister(view) {
+    view.dead = true;
+    const set = this.views.get(view.ref);
+    if (set) {
+      set.delete(view);
+      if (!set.size) this.views.delete(view.ref);
+    }
+    for (const child of view.children) this.unregister(child);
+  }
+
+  patch(ops) {
+    for (const op of ops) {
+      const set = this.views.get(op.ref);
+      if (!set) continue;
+      for (const view of [...set]) {
+        if ("props" in op) {
+          Object.assign(view.props, op.props);
+          this.common(view, op.props);
+          view.impl.update(view, op.props);
+        } else if ("children" in op) {
+          this.replaceChildren(view, op.children);
+        } else if ("emit" in op && view.impl.emit) {
+          view.impl.emit(view, op.emit);
+        }
+      }
+    }
+  }
+
+  replaceChildren(view, items) {
+    const pool = [...view.children];
+    const next = items.map((item) => {
+      if (item.kind !== undefined) return this.build(item);
+      const i = pool.findIndex((c) => c.ref === item.ref);
+      if (i < 0) return this.build({ref: item.ref, kind: "Unknown", props: {}, children: []});
+      return pool.splice(i, 1)[0];
+    });
+    for (const gone of pool) this.unregister(gone);
+    view.children = next;
+    if (view.body) view.body.replaceChildren(...next.map((c) => c.el));
+  }
+
+  error(msg) {
+    console.warn(`panel_state: ${msg.code}: ${msg.message}`);
+    if (this.host.error && this.host.error(msg)) return;
+    this.toast(msg.message);
+  }
+
+  // -- outgoing -------------------------------------------------------------------------
+  event(view, name, value) {
+    // Show the new value at once in every view of this component; the server does
+    // not echo it back unless it ends up different.
+    for (const other of this.views.get(view.ref) || []) {
+      if (other !== view) {
+        other.props[name] = value;
+        other.impl.update(other, {[name]: value});
+      }
+    }
+    view.props[name] = value;
+    view.impl.update(view, {[name]: value});
+    this.host.send({type: "event", ref: view.ref, name, value});
+  }
+
+  toast(text) {
+    const el = h("div", "ps-toast", text);
+    el.setAttribute("role", "alert");
+    (this.root.ownerDocument || document).body.append(el);
+    setTimeout(() => el.remove(), 4000);
+  }
+}

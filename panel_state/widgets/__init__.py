@@ -1,0 +1,37 @@
+"""Widgets: the inputs a session shows, each a Parameterized with a ``value``-like param.
+
+Every widget has ``name`` (its label), ``disabled`` and ``visible``. The browser sends
+changes through ``apply_client_change``: the value is checked first (a bad one raises
+``ValueError``/``TypeError`` and changes nothing), then applied; an exception raised by
+a user's watcher while applying it is logged and handed to ``config.exception_handler``
+so the widget keeps working.
+
+Examples
+--------
+>>> import panel_state as pn
+>>> select = pn.widgets.Select(options={'Apple': 1, 'Banana': 2})
+>>> select.value
+1
+>>> select.apply_client_change('value', 'Banana')
+>>> select.value, select.view_props()['value']
+(2, 'Banana')
+"""
+
+from __future__ import annotations
+
+from .base import Widget
+from .buttons import Button, Toggle
+from .inputs import Checkbox, TextInput
+from .select import Select
+from .sliders import FloatSlider, IntSlider
+
+__all__ = [
+    "Button",
+    "Checkbox",
+    "FloatSlider",
+    "IntSlider",
+    "Select",
+    "TextInput",
+    "Toggle",
+    "Widget",
+]

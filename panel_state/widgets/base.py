@@ -1,0 +1,83 @@
+"""Widget: the base of every input -- a label, ``disabled``, ``visible``, client events.
+
+Importing this module registers one reference transform with param for the whole
+process, as Panel does: wherever param resolves references (``pn.bind(fn, widget)``,
+``pn.depends(widget)``, a component param given a widget), a widget stands for its
+``value`` param.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import param
+
+from .._params import validate
+from ..context import current_session
+from ..errors import handle_exception
+from ..viewable import Viewable
+
+__all__ = ["BUTTON_TYPES", "Widget"]
+
+BUTTON_TYPES = ["default", "primary", "success", "warning", "danger", "light"]
+
+
+class Widget(Viewable):
+    """Base class of widgets: a label, ``disabled``, ``visible`` and client events."""
+
+    name = param.String(default="", constant=False, doc="The label shown with the widget.")
+    disabled = param.Boolean(default=False, doc="Whether the user can interact with it.")
+    visible = param.Boolean(default=True, doc="Whether the widget is shown.")
+
+    view_params: ClassVar[tuple[str, ...]] = ("name", "visible", "disabled")
+
+    def __init__(self, **params: Any) -> None:
+        params.setdefault("name", "")  # param would otherwise invent one, e.g. 'Button00003'
+        super().__init__(**params)
+
+    def _label(self) -> str:
+        return f"{type(self).__name__} {self.name!r}" if self.name else type(self).__name__
+
+    def _from_client(self, name: str, value: Any) -> Any:
+        """Turn a value as the client sends it into the param's value."""
+        return value
+
+    def apply_client_change(self, name: str, value: Any) -> None:
+        """Apply a change sent by the client.
+
+        Raises
+        ------
+        ValueError, TypeError
+            For a param the client may not set, a disabled widget, or a value the
+            param rejects; the widget is left unchanged.
+        """
+        if name not in self._event_params:
+            super().apply_client_change(name, value)  # raises the contract's error
+        if self.disabled:
+            raise ValueError(
+                f"{self._label()} is disabled and ignores client changes to {name!r}; "
+                "set disabled=False to accept them."
+            )
+        value = self._from_client(name, value)
+        if name in self._coerced:
+            value = self._coerce(name, value)
+        validate(self.param[name], value)
+        self._apply_client_value(name, value)
+
+    def _apply_client_value(self, name: str, value: Any) -> None:
+        try:
+            setattr(self, name, value)
+        except Exception as exc:
+            # The value was validated above, so this came from a user's watcher.
+            handle_exception(exc, f"watcher of {self._label()}.{name}", current_session(),
+                             "watcher")
+
+
+def _widget_value(obj: Any) -> Any:
+    # pn.bind(fn, widget) and pn.depends(widget) mean "the widget's value", as in Panel.
+    if isinstance(obj, Widget) and "value" in obj.param:
+        return obj.param.value
+    return obj
+
+
+param.parameterized.register_reference_transform(_widget_value)

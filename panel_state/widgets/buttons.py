@@ -1,0 +1,86 @@
+"""Buttons: Button (clicks, ``on_click``) and Toggle (a pressed state)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import param
+
+from ..context import current_session
+from ..errors import describe
+from ..execution import run
+from .base import BUTTON_TYPES, Widget
+
+__all__ = ["Button", "Toggle"]
+
+
+class Button(Widget):
+    """A button; ``clicks`` counts clicks and ``on_click`` callbacks run on each one.
+
+    Examples
+    --------
+    >>> import panel_state as pn
+    >>> button = pn.widgets.Button(name='Click me!')
+    >>> _ = button.on_click(lambda event: print('clicked', event.new))
+    >>> button.apply_client_change('clicks', None)
+    clicked 1
+    """
+
+    clicks = param.Integer(default=0, bounds=(0, None), doc="Number of clicks so far.")
+    button_type: str = param.Selector(  # type: ignore[assignment]
+        default="default", objects=list(BUTTON_TYPES), doc="Colour scheme of the button.")
+
+    view_kind: ClassVar[str] = "Button"
+    view_params: ClassVar[tuple[str, ...]] = (*Widget.view_params, "clicks", "button_type")
+    _event_params: ClassVar[tuple[str, ...]] = ("clicks",)
+
+    def _from_client(self, name: str, value: Any) -> Any:
+        # A click carries no value: each event is exactly one more click.
+        return self.clicks + 1
+
+    def on_click(self, callback: Callable[[param.parameterized.Event], Any]) -> Any:
+        """Run ``callback(event)`` on every click.
+
+        Each callback runs isolated, with the current session active and counted in
+        its busy state (until the coroutine finishes, for async callbacks); one that
+        raises is logged and never stops the others.
+
+        Parameters
+        ----------
+        callback : callable
+            Sync or async function taking the param ``Event`` of ``clicks``.
+
+        Returns
+        -------
+        param.parameterized.Watcher
+            Pass it to ``button.param.unwatch`` to remove the callback.
+
+        Raises
+        ------
+        TypeError
+            When ``callback`` is not callable.
+        """
+        if not callable(callback):
+            raise TypeError(
+                f"Button.on_click needs a callable taking the click event, got "
+                f"{type(callback).__name__} {callback!r}."
+            )
+        what = f"on_click callback {describe(callback)}"
+
+        def clicked(event: param.parameterized.Event) -> None:
+            run(callback, event, session=current_session(), what=what, kind="event", busy=True)
+
+        return self.param.watch(clicked, "clicks", onlychanged=False)
+
+
+class Toggle(Widget):
+    """A button that stays pressed: ``value`` is True while it is down."""
+
+    value = param.Boolean(default=False, doc="True while the toggle is pressed.")
+    button_type: str = param.Selector(  # type: ignore[assignment]
+        default="default", objects=list(BUTTON_TYPES), doc="Colour scheme of the button.")
+
+    view_kind: ClassVar[str] = "Toggle"
+    view_params: ClassVar[tuple[str, ...]] = (*Widget.view_params, "value", "button_type")
+    _event_params: ClassVar[tuple[str, ...]] = ("value",)
