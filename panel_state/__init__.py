@@ -20,6 +20,7 @@ from param import bind, depends
 from . import execution as _execution
 from . import pane, widgets
 from .config import config
+from .extension import extension
 from .layout import Column, Row
 from .links import Link, link
 from .location import Location
@@ -57,6 +58,7 @@ __all__ = [
     "bind",
     "config",
     "depends",
+    "extension",
     "link",
     "pane",
     "panel",

@@ -21,7 +21,7 @@ import param
 from param import Parameterized
 
 from . import busy as _busy
-from . import execution, periodic, pool, registry, tasks
+from . import compat, execution, periodic, pool, registry, tasks
 from . import session as _session
 from .config import config
 from .context import current_session
@@ -381,6 +381,7 @@ class State(param.Parameterized):
         self._global_location = None
         _busy.reset_all()
         pool.shutdown_pool(wait=True)
+        compat.forget_warnings()
         config.param.update({name: p.default for name, p in config.param.objects().items()
                              if name != "name"})
 

@@ -15,9 +15,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "panel_state"
 
 #: Bottom to top. A module may import only modules of its own layer or below.
 LAYERS = [
-    {"config", "_params", "contracts", "context", "loops", "registry", "urls", "query",
+    {"config", "_params", "compat", "contracts", "context", "loops", "registry", "urls", "query",
      "scheduling", "timers", "wire.protocol"},
-    {"errors", "busy", "pool", "lifespan"},
+    {"errors", "busy", "pool", "lifespan", "extension"},
     {"execution"},
     {"links", "urlsync", "location", "viewable", "periodic", "tasks"},
     {"session"},
