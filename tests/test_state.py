@@ -12,7 +12,7 @@ import param
 import pytest
 
 import panel_state as pn
-from panel_state import execution, pool
+from panel_state import busy, execution, pool
 from panel_state.session import Session
 from panel_state.testing import load, session, virtual_clock
 
@@ -400,3 +400,42 @@ def test_state_reset_restores_every_config_default():
     assert pn.config.block_warning_threshold == 1.0
     assert pn.config.unused_session_lifetime == 5000
     assert pn.config.defer_load is False
+
+
+def test_state_param_methods_all_see_the_session():
+    # Every param method of pn.state resolves names the same way: inside a session,
+    # busy is the session's (watch_values used to reach the process State).
+    seen_watch, seen_values = [], []
+    with session() as s:
+        w1 = pn.state.param.watch(lambda e: seen_watch.append(e.obj), "busy")
+        w2 = pn.state.param.watch_values(lambda **kw: seen_values.append(kw), ["busy"])
+        assert pn.state.param["busy"].owner is s and pn.state.param.busy.owner is s
+        assert pn.state.param.values()["busy"] is False
+        busy.enter(s)
+        busy.exit(s)
+        assert seen_watch == [s, s]
+        assert seen_values == [{"busy": True}, {"busy": False}]
+        pn.state.param.unwatch(w1)
+        pn.state.param.unwatch(w2)
+        busy.enter(s)
+        busy.exit(s)
+        assert len(seen_watch) == 2 and len(seen_values) == 2
+    busy.enter(None)  # another scope's busy reaches neither
+    busy.exit(None)
+    assert len(seen_watch) == 2
+
+
+def test_state_param_outside_a_session_is_the_process_scope():
+    seen = []
+    watcher = pn.state.param.watch_values(lambda **kw: seen.append(kw), ["busy"])
+    busy.enter(None)
+    busy.exit(None)
+    assert seen == [{"busy": True}, {"busy": False}]
+    assert "process_busy" in pn.state.param and "cache" in list(pn.state.param)
+    pn.state.param.unwatch(watcher)
+
+
+def test_state_param_refuses_to_mix_owners_in_one_call():
+    with session():
+        with pytest.raises(ValueError, match="cannot mix"):
+            pn.state.param.watch(lambda e: None, ["busy", "cache"])

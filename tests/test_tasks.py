@@ -580,7 +580,14 @@ async def test_schedule_task_on_a_real_loop():
         await asyncio.sleep(0.005)
     pn.state.cancel_task("task")
     count = len(stamps)
-    await asyncio.sleep(0.05)
+    # A barrier instead of a sleep: a probe task on the same period runs twice; the
+    # cancelled one, had its timer survived, would have run with it.
+    probe: list[float] = []
+    pn.state.schedule_task("probe", lambda: probe.append(time.monotonic()), period=0.02)
+    while len(probe) < 3 and time.monotonic() - started < 5:
+        await asyncio.sleep(0.005)
+    pn.state.cancel_task("probe")
+    assert len(probe) == 3
     assert len(stamps) == count == 4  # nothing after the cancel
     assert handle.run_count == 4 and handle.scheduled is False
     assert stamps[0] - started < 1.0  # the first run is immediate

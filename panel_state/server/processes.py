@@ -35,12 +35,26 @@ def run_workers(n: int, worker: Callable[[int], int]) -> int:
     if n < 1:
         raise ValueError(f"run_workers needs at least one process, got {n}.")
     children: list[int] = []
+
+    def forward(sig: int, _frame: Any) -> None:
+        for pid in children:
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                pass
+
+    # Forward before forking, so a signal that arrives between two forks is not lost.
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
     for index in range(n):
         pid = os.fork()
         if pid == 0:  # the child: serve, then exit without returning to the caller
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
             code = 1
             try:
                 code = worker(index)
+            except SystemExit as exc:  # the worker chose its status (a signal handler)
+                code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
             except BaseException:
                 log.exception("Worker %d failed", index)
             finally:
@@ -50,14 +64,6 @@ def run_workers(n: int, worker: Callable[[int], int]) -> int:
                 os._exit(code)
         children.append(pid)
 
-    def forward(sig: int, _frame: Any) -> None:
-        for pid in children:
-            try:
-                os.kill(pid, sig)
-            except ProcessLookupError:
-                pass
-
-    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
     failed = 0
     try:
         for pid in children:

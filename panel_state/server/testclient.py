@@ -195,6 +195,18 @@ class ProtocolClient:
         await self.expect("pong", timeout=timeout, where=lambda m: m["id"] == ping_id)
         return time.perf_counter() - start
 
+    async def settle(self, timeout: float = 5.0) -> None:
+        """Two ping round trips: a barrier for negative checks.
+
+        The server handles one socket's messages in order and sends what a message
+        changed in the loop iteration after it, so once the second pong is here,
+        every message the server sent in answer to anything sent before has arrived
+        (and is in :attr:`messages`). Use it instead of sleeping before asserting that
+        nothing happened.
+        """
+        await self.ping(timeout)
+        await self.ping(timeout)
+
     # -- receiving ---------------------------------------------------------------------------
     async def receive(self, timeout: float = 5.0) -> dict[str, Any] | None:
         """Read one message (None once closed) and apply it to the mirror."""

@@ -98,3 +98,42 @@ def _drop(server: Server) -> None:
     assert server.loop is not None
     server.loop.call_soon_threadsafe(cut)
     done.wait(5)
+
+
+_RECORD = """(selector) => {
+    const el = document.querySelector(selector);
+    window.psTexts = window.psTexts || {};
+    const text = () => el.textContent.trim();
+    const seen = window.psTexts[selector] = [text()];
+    new MutationObserver(() => {
+        if (text() !== seen[seen.length - 1]) seen.push(text());
+    }).observe(el, {childList: true, subtree: true, characterData: true});
+}"""
+
+
+def _record(page: Page, selector: str) -> Callable[[], list[str]]:
+    page.locator(selector).wait_for()
+    page.evaluate(_RECORD, selector)
+    return lambda: list(page.evaluate("(s) => window.psTexts[s]", selector))
+
+
+def _barrier(page: Page) -> None:
+    page.evaluate("window.panelState.ping()")
+    page.evaluate("window.panelState.ping()")
+
+
+@pytest.fixture
+def record_texts() -> Callable[[Page, str], Callable[[], list[str]]]:
+    """``seen = record_texts(page, selector)`` records every text the element shows.
+
+    ``seen()`` is the recording so far, in order: a negative check ("it stayed idle")
+    reads what was on screen all along instead of polling for a while.
+    """
+    return _record
+
+
+@pytest.fixture
+def server_barrier() -> Callable[[Page], None]:
+    """``server_barrier(page)``: two round trips through the page's session, so what
+    the server did before is on the page (or never will be)."""
+    return _barrier

@@ -225,7 +225,8 @@ def test_browser_closing_the_tab_destroys_the_session(serve, tab):
     assert server.sessions == []
 
 
-def test_browser_two_tabs_never_see_each_others_values_or_busy(serve, new_tab):
+def test_browser_two_tabs_never_see_each_others_values_or_busy(serve, new_tab, record_texts,
+                                                               server_barrier):
     def app():
         user = pn.state.session_args.get("user", [b"?"])[0].decode()
         button = pn.widgets.Button(name="work")
@@ -246,12 +247,15 @@ def test_browser_two_tabs_never_see_each_others_values_or_busy(serve, new_tab):
     expect(b.page.locator(".ps-str")).to_have_text("user bob")
     a.page.locator("input.ps-input").fill("ann edited")
     a.page.locator("input.ps-input").press("Enter")
+    server_barrier(a.page)  # the text change (itself briefly busy) is done
+    seen_a = record_texts(a.page, ".ps-markdown")
+    seen_b = record_texts(b.page, ".ps-markdown")
     a.page.locator("button").click()
     expect(a.page.locator(".ps-markdown")).to_have_text("busy")
-    expect(b.page.locator(".ps-markdown")).to_have_text("idle")
-    b.page.wait_for_timeout(100)
-    expect(b.page.locator(".ps-markdown")).to_have_text("idle")
-    expect(b.page.locator("input.ps-input")).to_have_value("bob")
     expect(a.page.locator(".ps-markdown")).to_have_text("idle")
+    server_barrier(b.page)
+    assert seen_a() == ["idle", "busy", "idle"]
+    assert seen_b() == ["idle"]  # every text tab b showed while a worked
+    expect(b.page.locator("input.ps-input")).to_have_value("bob")
     values = sorted(s.roots[0].objects[1].value for s in server.sessions)
     assert values == ["ann edited", "bob"]

@@ -296,11 +296,15 @@ def test_gallery_location_hash_link_scrolls_and_button_navigates(gallery, tab, s
 # -- busy ---------------------------------------------------------------------------------------
 
 
-def test_gallery_busy_indicator_follows_only_the_clicking_tab(gallery, new_tab, screenshot):
+def test_gallery_busy_indicator_follows_only_the_clicking_tab(gallery, new_tab, screenshot,
+                                                              record_texts, server_barrier):
     first, second = new_tab(), new_tab()
     for tab in (first, second):
         tab.page.goto(gallery("busy"))
         expect(tab.page.get_by_text("I'm idle")).to_be_visible()
+    indicator = ".ps-row .ps-pfunc .ps-markdown"
+    seen_first = record_texts(first.page, indicator)
+    seen_second = record_texts(second.page, indicator)
     first.page.get_by_role("button", name="Click me!").click()
     expect(first.page.get_by_text("I'm busy")).to_be_visible()
     # The other tab is idle, and the server still answers it at once while the task
@@ -314,6 +318,9 @@ def test_gallery_busy_indicator_follows_only_the_clicking_tab(gallery, new_tab, 
     expect(first.page.get_by_text("I'm idle")).to_be_visible(timeout=5_000)
     expect(first.page.get_by_text("Clicks so far:")).to_have_text("Clicks so far: 1")
     expect(second.page.get_by_text("Clicks so far:")).to_have_text("Clicks so far: 0")
+    server_barrier(second.page)
+    assert seen_first() == ["I'm idle", "I'm busy", "I'm idle"]
+    assert seen_second() == ["I'm idle"]  # all along, not just when looked at
     screenshot(first.page)
     assert first.errors == [] and second.errors == []
 

@@ -101,7 +101,8 @@ def test_browser_disabled_and_hidden_widgets(serve, tab):
     assert tab.errors == []
 
 
-def test_browser_seed_busy_indicator_with_a_blocking_handler(serve, tab):
+def test_browser_seed_busy_indicator_with_a_blocking_handler(serve, tab, record_texts,
+                                                             server_barrier):
     """The seed's sync handler: "I'm busy" reaches the page before the handler blocks."""
     import time
 
@@ -123,7 +124,10 @@ def test_browser_seed_busy_indicator_with_a_blocking_handler(serve, tab):
     page.goto(server.url)
     indicator = page.locator(".ps-markdown")
     expect(indicator).to_have_text("I'm idle")
+    seen = record_texts(page, ".ps-markdown")
     page.get_by_role("button", name="Click me!").click()
     expect(indicator).to_have_text("I'm busy", timeout=700)
     expect(indicator).to_have_text("I'm idle", timeout=3000)
+    server_barrier(page)
+    assert seen() == ["I'm idle", "I'm busy", "I'm idle"]
     assert tab.errors == []

@@ -197,7 +197,7 @@ async def test_user_watcher_error_is_handled_and_the_session_continues(serve, op
     server = serve(app)
     client = await open_client(server.url)
     await client.event(client.find("IntSlider"), "value", 3)
-    await asyncio.sleep(0.05)
+    await client.settle()
     assert [str(e) for e in errors] == ["watcher failed"]
     assert server.sessions[0].busy is False
     await assert_still_works(client, 6)

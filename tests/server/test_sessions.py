@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import time
 import weakref
 
 import panel_state as pn
@@ -87,7 +88,8 @@ async def test_session_unused_is_destroyed_once_after_its_lifetime(serve, open_c
     pending: list[asyncio.Task] = []
 
     def app():
-        pn.state.on_session_destroyed(lambda session: destroyed.append(session.id))
+        pn.state.on_session_destroyed(
+            lambda session: destroyed.append((session.id, time.monotonic())))
         callbacks.append(pn.state.add_periodic_callback(lambda: ticks.append(1), period=10))
         button = pn.widgets.Button(name="slow")
 
@@ -103,20 +105,26 @@ async def test_session_unused_is_destroyed_once_after_its_lifetime(serve, open_c
     (session,) = server.sessions
     await client.event(client.find("Button"), "clicks", 1)
     await until(lambda: pending)
+    dropped = time.monotonic()
     await client.drop()
-    await asyncio.sleep(0.05)
-    assert destroyed == [] and session.phase != "destroyed"  # still within its lifetime
     await until(lambda: destroyed, timeout=3)
-    assert destroyed == [client.session]
+    [(session_id, when)] = destroyed
+    assert session_id == client.session
+    assert when - dropped >= 0.15  # kept for its whole unused lifetime first
     assert session.phase == "destroyed"
     assert not callbacks[0].running
     await asyncio.sleep(0)
     assert pending[0].cancelled()  # its pending work was cancelled
     assert session.busy is False
     assert server.sessions == []
+    # A barrier instead of a sleep: a probe on the same loop and period ticks twice;
+    # the stopped callback, had it survived, would have ticked with it.
     count = len(ticks)
-    await asyncio.sleep(0.1)
-    assert destroyed == [client.session] and len(ticks) == count
+    probe: list[int] = []
+    watcher = pn.PeriodicCallback(callback=lambda: probe.append(1), period=10, count=2)
+    watcher.start()
+    await until(lambda: len(probe) == 2)
+    assert len(destroyed) == 1 and len(ticks) == count
 
 
 async def test_session_is_collectable_after_destroy(serve, open_client, until):

@@ -115,3 +115,23 @@ def test_secret_from_env_is_shared_or_random():
     assert secret_from_env({}) != secret_from_env({})
     with pytest.raises(ValueError, match=r"PANEL_STATE_SECRET must be at least 16 characters"):
         secret_from_env({SECRET_ENV: "short"})
+
+
+def test_token_of_the_previous_format_is_refused_with_a_clear_reason():
+    # Format 1: base64url(iv + HMAC-keystream ciphertext) "." base64url(HMAC), no prefix.
+    old = "qJ3nU0u9cE1aF2xyZ8kLmN0pQrStUvWx.mAc0123456789abcdefghijklmnopqrstuvwxyzABC"
+    with pytest.raises(TokenError, match="issued in an older format that this server no "
+                                         "longer reads; reload the page") as caught:
+        read_token(SECRET, old, now=1.0)
+    assert caught.value.reason == "forged"
+
+
+def test_token_is_versioned_and_sealed_with_aes_gcm():
+    t = token()
+    assert t.startswith("v2.")
+    # Any change to the sealed part fails the AEAD tag, including the base64 padding
+    # bits of the last character (only the canonical spelling is read).
+    last = t[-1]
+    other = "A" if last != "A" else "B"
+    with pytest.raises(TokenError, match=r"invalid|malformed"):
+        read_token(SECRET, t[:-1] + other, now=1001.0)
