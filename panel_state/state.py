@@ -32,7 +32,6 @@ from .tasks import Task
 
 __all__ = ["State", "state"]
 
-log = logging.getLogger(__name__)
 
 #: Names whose param lives on the current session when there is one.
 SESSION_PARAMS = frozenset({"busy", "loaded"})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any, ClassVar
 
 import param
@@ -11,7 +10,6 @@ from .base import Widget
 
 __all__ = ["Select"]
 
-log = logging.getLogger(__name__)
 
 
 def _same(a: Any, b: Any) -> bool:
