@@ -16,12 +16,15 @@ destroyed the connection ends its transport and releases the rendered tree.
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from .. import busy
+from .. import busy, loops, pool
+from .._params import get_value
+from ..config import config
 from ..errors import describe, handle_exception
-from ..execution import spawn
+from ..execution import run, spawn, submit
 from ..session import Session
 from . import protocol
 from .protocol import ProtocolError
@@ -62,6 +65,9 @@ class Connection:
         self.error: str | None = None
         #: The close reason sent to the transport when the session is destroyed.
         self.end_reason = "expired"
+        #: Browser events waiting for an earlier one of the same component to finish on
+        #: the thread pool, by ref (present while one runs).
+        self._queued: dict[str, deque[tuple[str, Any]]] = {}
         session.on_teardown(self._teardown)
 
     @property
@@ -109,8 +115,23 @@ class Connection:
     def open(self, resumed: bool) -> None:
         """Send the full render to the attached client and start flushing changes."""
         self.send(self.render_message(resumed))
+        settings = self.notification_settings()
+        if settings is not None:
+            self.send(settings)
         self.session.mark_rendered()
         self.renderer.request_flush()
+
+    def notification_settings(self) -> dict[str, Any] | None:
+        """The page's notification settings, when they differ from its defaults."""
+        if not get_value(config, "notifications"):
+            return None
+        area = self.session.peek_notifications()
+        if area is not None:
+            return area.settings()
+        disconnect = get_value(config, "disconnect_notification")
+        if disconnect is None:
+            return None
+        return protocol.notifications_message("bottom-right", 5, disconnect)
 
     # -- incoming ----------------------------------------------------------------------------
     def receive(self, msg: dict[str, Any]) -> None:
@@ -128,6 +149,8 @@ class Connection:
             self.handle_loaded(msg["url"])
         elif kind == "url":
             self.handle_url(msg)
+        elif kind == "browser":
+            self.handle_browser(msg["info"])
         elif kind == "ping":
             self.send(protocol.pong_message(msg["id"]))
         else:
@@ -137,8 +160,11 @@ class Connection:
         """The client changed ``name`` of component ``ref`` to ``value``.
 
         The change counts toward the session's busy state; what reacts to busy turning
-        True goes out first, before a slow handler holds the loop. A value the
-        component refuses is answered with an error and the component's props.
+        True goes out first, before a slow handler holds the loop. With a thread pool
+        (``config.nthreads``) the change and what it triggers (watchers, ``on_click``
+        handlers) run on the pool, as in Panel, so the loop stays free; the events of
+        one component still run one after another, in order. A value the component
+        refuses is answered with an error and the component's props.
         """
         renderer = self.renderer
         obj = renderer.lookup(ref)
@@ -147,11 +173,50 @@ class Connection:
                                 "session (it may have been removed).", ref)
         session = self.session
         renderer.expect_echo(ref, name, value)
+        busy.enter(session)
+        if session.busy_counter.count == 1:
+            with session.activate():
+                renderer.flush()
+        if pool.thread_pool() is None:
+            try:
+                self.apply_event(obj, name, value)
+            finally:
+                busy.exit(session)
+            return
+        queued = self._queued.get(ref)
+        if queued is not None:
+            queued.append((name, value))
+            return
+        self._queued[ref] = deque()
+        self._submit(obj, name, value)
+
+    def _submit(self, obj: Any, name: str, value: Any) -> None:
+        """Apply one event on the pool; then the next queued for the same component."""
+        session = self.session
+
+        def finished(_exc: BaseException | None) -> None:
+            busy.exit(session)
+            queued = self._queued.get(obj.view_ref)
+            if queued and not session.destroyed:
+                self._submit(obj, *queued.popleft())
+            else:
+                self._queued.pop(obj.view_ref, None)
+                for _ in queued or ():
+                    busy.exit(session)
+
+        try:
+            submit(self.apply_event, obj, name, value, session=session, kind="event",
+                   what=lambda: f"the browser change of {type(obj).__name__}.{name}",
+                   done=finished)
+        except RuntimeError:  # the pool shut down meanwhile: apply it here
+            run(self.apply_event, obj, name, value, session=session, kind="event",
+                done=finished)
+
+    def apply_event(self, obj: Any, name: str, value: Any) -> None:
+        """Apply one client change to ``obj`` with the session active (any thread)."""
+        session = self.session
         before = getattr(obj, name, None) if name in obj.param else None
         with session.activate():
-            busy.enter(session)
-            if session.busy_counter.count == 1:
-                renderer.flush()
             try:
                 obj.apply_client_change(name, value)
             except (ValueError, TypeError) as exc:
@@ -160,14 +225,32 @@ class Connection:
                     handle_exception(exc, f"{type(obj).__name__}.{name} change", session,
                                      "event")
                     return
-                self.send(protocol.error_message(
-                    "invalid_value", f"{type(obj).__name__}.{name} rejected {value!r}: {exc}",
-                    ref))
-                self.send(renderer.resync(obj))
+                loops.call_on(session.loop, self._refused, obj, name, value, exc)
             except Exception as exc:
                 handle_exception(exc, f"{type(obj).__name__}.{name} change", session, "event")
-            finally:
-                busy.exit(session)
+
+    def _refused(self, obj: Any, name: str, value: Any, exc: Exception) -> None:
+        self.send(protocol.error_message(
+            "invalid_value", f"{type(obj).__name__}.{name} rejected {value!r}: {exc}",
+            obj.view_ref))
+        self.send(self.renderer.resync(obj))
+
+    def handle_browser(self, info: dict[str, Any]) -> None:
+        """The browser reported about itself; ``browser_info`` follows.
+
+        Raises
+        ------
+        ProtocolError
+            For a field or value ``BrowserInfo`` refuses; nothing changes then.
+        """
+        target = self.session.browser_info
+        if target is None:
+            return  # pn.config.browser_info is off
+        with self.session.activate():
+            try:
+                target.apply_client_info(info)
+            except ValueError as exc:
+                raise ProtocolError("bad_message", str(exc)) from None
 
     def handle_loaded(self, url: dict[str, str] | None) -> asyncio.Future[Any] | None:
         """The client rendered: reconcile the URL, then run the onload queue.
@@ -195,6 +278,10 @@ class Connection:
                 problem = exc
         future = None
         if not session.loaded:
+            ready = get_value(config, "ready_notification")
+            area = session.notifications if ready is not None else None
+            if area is not None:
+                area.success(ready, duration=3000)
             future = spawn(session.load(), session=session, what="session load",
                            kind="onload")
         if problem is not None:
