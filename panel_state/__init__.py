@@ -19,7 +19,7 @@ from param import bind, depends
 
 from . import execution as _execution
 from . import io, pane, widgets
-from .cache import cache
+from .caching import cache
 from .config import config
 from .extension import extension
 from .layout import Column, Row

@@ -21,7 +21,7 @@ import param
 from param import Parameterized
 
 from . import busy as _busy
-from . import cache as _cache
+from . import caching as _cache
 from . import compat, execution, history, hooks, loops, periodic, pool, registry, tasks
 from . import session as _session
 from .browser import BrowserInfo
@@ -119,8 +119,9 @@ class State(param.Parameterized):
     def served(self) -> bool:
         """Whether the calling code is a script served by ``panel-state serve``."""
         frame = inspect.currentframe()
-        caller = frame.f_back if frame is not None else None
-        return str(caller.f_globals.get("__name__", "") if caller else "").startswith(
+        while frame is not None and frame.f_globals.get("__name__") == __name__:
+            frame = frame.f_back  # this property, and State.__getattribute__
+        return str(frame.f_globals.get("__name__", "") if frame else "").startswith(
             APP_MODULE_PREFIX)
 
     @property

@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "panel_state"
 LAYERS = [
     {"config", "_params", "compat", "contracts", "context", "loops", "registry", "urls", "query",
      "scheduling", "timers", "wire.protocol", "hashing", "browser"},
-    {"errors", "busy", "pool", "lifespan", "extension", "cache"},
+    {"errors", "busy", "pool", "lifespan", "extension", "caching"},
     {"execution"},
     {"links", "urlsync", "location", "viewable", "periodic", "tasks", "hooks", "history",
      "notifications", "curdoc"},

@@ -17,7 +17,7 @@ True
 
 from __future__ import annotations
 
-from ..cache import cache
+from ..caching import cache
 from ..curdoc import hold, unlocked, with_lock
 from ..location import Location
 from ..periodic import PeriodicCallback

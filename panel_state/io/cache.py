@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..cache import cache
+from ..caching import cache
 from ..hashing import compute_hash, is_equal
 
 __all__ = ["cache", "compute_hash", "is_equal"]

@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+import param
+
 from . import compat, context, scheduling
 from .hashing import HashFuncs, compute_hash
 
@@ -242,6 +244,13 @@ def cache(func: Callable[..., Any] | None = None, hash_funcs: HashFuncs | None =
         return found
 
     def key_of(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+        if args and isinstance(args[0], param.Parameterized) and getattr(
+                type(args[0]), func.__name__, None) is wrapped:
+            # A method of a Parameterized: its result depends on the arguments and on
+            # the params it declares with param.depends, not on every param of ``self``.
+            dependencies = getattr(wrapped, "_dinfo", {}).get("dependencies", ())
+            args = (type(args[0]).__qualname__,
+                    *(getattr(args[0], name) for name in dependencies), *args[1:])
         return compute_hash((args, kwargs), hash_funcs)
 
     if inspect.iscoroutinefunction(func):
