@@ -33,7 +33,8 @@ if TYPE_CHECKING:
 
     from .session import Session
 
-__all__ = ["HOLD_POLICIES", "Document", "SessionCallback", "hold", "unlocked", "with_lock"]
+__all__ = ["HOLD_POLICIES", "Document", "SessionCallback", "block_expiration", "hold",
+           "unblock_expiration", "unlocked", "with_lock"]
 
 #: Bokeh's hold policies; both collect every change into one batch here.
 HOLD_POLICIES = ("combine", "collect")
@@ -332,6 +333,33 @@ def hold(doc: Document | None = None, comm: Any = None) -> Iterator[None]:
         yield
     finally:
         doc.unhold()
+
+
+@contextmanager
+def _unblock_after(session: Document | None) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        unblock_expiration(session)
+
+
+def block_expiration(session: Document | None) -> Any:
+    """Block ``session``'s expiration (``pn.state.block_expiration()``).
+
+    Returns a context manager that unblocks at the end of its ``with`` block; without
+    ``with`` the block lasts until :func:`unblock_expiration`. For this session only
+    (Panel's blocks every session of the server). With no session it does nothing.
+    """
+    if session is not None:
+        session.block_expiration()
+    return _unblock_after(session)
+
+
+def unblock_expiration(session: Document | None) -> None:
+    """Undo one block of ``session`` (``pn.state.unblock_expiration()``); harmless when
+    there is none, or no session."""
+    if session is not None and session.expiration_blocked:
+        session.unblock_expiration()
 
 
 @contextmanager

@@ -13,8 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import param
@@ -22,7 +21,7 @@ from param import Parameterized
 
 from . import busy as _busy
 from . import caching as _cache
-from . import compat, execution, history, hooks, loops, periodic, pool, registry, tasks
+from . import compat, curdoc, execution, history, hooks, loops, periodic, pool, registry, tasks
 from . import session as _session
 from .browser import BrowserInfo
 from .config import config
@@ -164,29 +163,21 @@ class State(param.Parameterized):
         return session.browser_info if session is not None else None
 
     def block_expiration(self) -> Any:
-        """Keep the current session alive without a client; as a context manager, for
-        the ``with`` block only. Outside a session it does nothing."""
-        session = current_session()
-        if session is not None:
-            session.block_expiration()
-        return self._unblocking(session)
-
-    @contextmanager
-    def _unblocking(self, session: Session | None) -> Iterator[None]:
-        try:
-            yield
-        finally:
-            if session is not None and session.expiration_blocked:
-                session.unblock_expiration()
+        """Keep the current session alive without a client; see
+        :func:`panel_state.curdoc.block_expiration`."""
+        return curdoc.block_expiration(current_session())
 
     def unblock_expiration(self) -> None:
         """Undo one :meth:`block_expiration` of the current session (no-op outside)."""
-        session = current_session()
-        if session is not None and session.expiration_blocked:
-            session.unblock_expiration()
+        curdoc.unblock_expiration(current_session())
 
-    #: Authentication is not supported yet: no user, no tokens.
-    user = user_info = access_token = refresh_token = None
+    #: Not supported yet (authentication, image export): no user, tokens or driver.
+    user = user_info = access_token = refresh_token = encryption = webdriver = None
+
+    @property
+    def route_params(self) -> dict[str, str]:
+        """Parameters of a wildcard route: ``{}`` (panel_state's routes are exact)."""
+        return {}
 
     # -- caching ------------------------------------------------------------------------
     def as_cached(self, key: str, fn: Callable[..., T], ttl: float | None = None,
