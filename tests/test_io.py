@@ -22,6 +22,7 @@ def test_io_names_are_the_objects_panel_state_defines():
     assert hold is document_hold is pn.io.hold
     assert Location is pn.Location and state is pn.state and pn.io.state is pn.state
     assert cache is pn.cache and compute_hash("a") == compute_hash("a") and is_equal(1, 1)
+    assert pn.io.cache is pn.cache  # importing the submodule left the decorator in place
     assert BrowserInfo.__module__ == "panel_state.browser"
     assert NotificationArea.__module__ == "panel_state.notifications"
 

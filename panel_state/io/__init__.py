@@ -17,12 +17,23 @@ True
 
 from __future__ import annotations
 
-from ..caching import cache
 from ..curdoc import hold, unlocked, with_lock
 from ..location import Location
 from ..periodic import PeriodicCallback
-from . import browser, callbacks, document, location, notifications
-from .state import state
 
-__all__ = ["Location", "PeriodicCallback", "browser", "cache", "callbacks", "document", "hold",
-           "location", "notifications", "state", "unlocked", "with_lock"]
+# The submodules, so ``pn.io.location.Location`` works after ``import panel_state``.
+from . import browser as browser
+from . import cache as _cache_module
+from . import callbacks as callbacks
+from . import document as document
+from . import location as location
+from . import notifications as notifications
+from .state import state as state
+
+#: The decorator, as ``panel.io.cache`` is; its submodule was loaded above, so importing
+#: ``panel_state.io.cache`` later does not rebind this name to the module.
+cache = _cache_module.cache
+
+# ``state`` is importable here too (``from panel_state.io import state``); it is
+# documented as ``pn.state``.
+__all__ = ["Location", "PeriodicCallback", "cache", "hold", "unlocked", "with_lock"]
