@@ -115,6 +115,23 @@ def test_cache_ttl():
 # -- test_server.py: the thread pool --------------------------------------------------------
 
 
+def serve_and_request(app, n: int = 1, click: bool = False):
+    """Panel's test helper: serve ``app`` on a thread and open ``n`` tabs (each clicking
+    every Button with ``click``); returns the server."""
+    server = pn.serve(app, threaded=True)
+
+    async def tabs() -> None:
+        for _ in range(n):
+            client = await ProtocolClient.open(server.url)
+            for ref in client.find_all("Button") if click else []:
+                await client.event(ref, "clicks", 1)
+            await client.ping()
+            await client.close()
+
+    asyncio.run(tabs())
+    return server
+
+
 def test_server_thread_pool_change_event():
     pn.config.nthreads = 2  # Panel's ``threads`` fixture
     met = threading.Barrier(2)
@@ -132,16 +149,8 @@ def test_server_thread_pool_change_event():
     button2.on_click(cb)
     layout = pn.Row(button, button2)
 
-    server = pn.serve(layout, threaded=True)
+    server = serve_and_request(layout, click=True)
     try:
-        async def click_both() -> None:
-            client = await ProtocolClient.open(server.url)
-            for ref in client.find_all("Button"):
-                await client.event(ref, "clicks", 1)
-            await client.ping()
-            await client.close()
-
-        asyncio.run(click_both())
         # Checks whether Button on_click callback was executed concurrently
         wait_until(lambda: len(counts) > 1 and max(counts) > 1)
     finally:
@@ -165,15 +174,8 @@ def test_server_thread_pool_onload():
         state.onload(onload)
         return button
 
-    server = pn.serve(app, threaded=True)
+    server = serve_and_request(app, n=2)
     try:
-        async def two_tabs() -> None:
-            clients = [await ProtocolClient.open(server.url) for _ in range(2)]
-            for client in clients:
-                await client.ping()
-                await client.close()
-
-        asyncio.run(two_tabs())
         # Checks whether onload callbacks were executed concurrently
         wait_until(lambda: len(counts) > 1 and max(counts) > 1)
     finally:

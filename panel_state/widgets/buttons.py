@@ -33,6 +33,7 @@ class Button(Widget):
 
     view_kind: ClassVar[str] = "Button"
     view_params: ClassVar[tuple[str, ...]] = (*Widget.view_params, "clicks", "button_type")
+    view_actions: ClassVar[tuple[str, ...]] = ("clicks",)
     _event_params: ClassVar[tuple[str, ...]] = ("clicks",)
 
     def __init__(self, on_click: Callable[[param.parameterized.Event], Any] | None = None,

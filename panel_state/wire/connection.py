@@ -16,7 +16,6 @@ destroyed the connection ends its transport and releases the rendered tree.
 from __future__ import annotations
 
 import asyncio
-from collections import deque
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
@@ -45,6 +44,20 @@ class Transport(Protocol):
         ...
 
 
+class _Event:
+    """A browser event handled on the thread pool."""
+
+    __slots__ = ("action", "name", "obj", "started", "value")
+
+    def __init__(self, obj: Any, name: str, value: Any, action: bool) -> None:
+        self.obj, self.name, self.value, self.action = obj, name, value, action
+        self.started = False
+
+    def holds(self, later: _Event) -> bool:
+        """Whether ``later`` must wait for this earlier event to finish."""
+        return not self.action or self.obj is later.obj
+
+
 class Connection:
     """The protocol's session side for ``session``.
 
@@ -65,9 +78,8 @@ class Connection:
         self.error: str | None = None
         #: The close reason sent to the transport when the session is destroyed.
         self.end_reason = "expired"
-        #: Browser events waiting for an earlier one of the same component to finish on
-        #: the thread pool, by ref (present while one runs).
-        self._queued: dict[str, deque[tuple[str, Any]]] = {}
+        #: Browser events on (or waiting for) the thread pool, in arrival order.
+        self._events: list[_Event] = []
         session.on_teardown(self._teardown)
 
     @property
@@ -162,9 +174,12 @@ class Connection:
         The change counts toward the session's busy state; what reacts to busy turning
         True goes out first, before a slow handler holds the loop. With a thread pool
         (``config.nthreads``) the change and what it triggers (watchers, ``on_click``
-        handlers) run on the pool, as in Panel, so the loop stays free; the events of
-        one component still run one after another, in order. A value the component
-        refuses is answered with an error and the component's props.
+        handlers) run on the pool, as in Panel, so the loop stays free. The order the
+        user acted in holds: an event waits for every earlier event of the session that
+        changes a value (a click sees the text typed before it) and for earlier events
+        of the same component; actions on different components (two buttons) run side
+        by side. A value the component refuses is answered with an error and the
+        component's props.
         """
         renderer = self.renderer
         obj = renderer.lookup(ref)
@@ -183,27 +198,32 @@ class Connection:
             finally:
                 busy.exit(session)
             return
-        queued = self._queued.get(ref)
-        if queued is not None:
-            queued.append((name, value))
-            return
-        self._queued[ref] = deque()
-        self._submit(obj, name, value)
+        self._events.append(_Event(obj, name, value, name in obj.view_actions))
+        self._dispatch()
 
-    def _submit(self, obj: Any, name: str, value: Any) -> None:
-        """Apply one event on the pool; then the next queued for the same component."""
+    def _dispatch(self) -> None:
+        """Start every waiting event no earlier event holds back (loop thread)."""
+        for index, event in enumerate(self._events):
+            if not event.started and not any(
+                    earlier.holds(event) for earlier in self._events[:index]):
+                event.started = True
+                self._submit(event)
+
+    def _submit(self, event: _Event) -> None:
         session = self.session
 
         def finished(_exc: BaseException | None) -> None:
             busy.exit(session)
-            queued = self._queued.get(obj.view_ref)
-            if queued and not session.destroyed:
-                self._submit(obj, *queued.popleft())
+            self._events.remove(event)
+            if session.destroyed:
+                for dropped in self._events:
+                    if not dropped.started:
+                        busy.exit(session)
+                self._events = [e for e in self._events if e.started]
             else:
-                self._queued.pop(obj.view_ref, None)
-                for _ in queued or ():
-                    busy.exit(session)
+                self._dispatch()
 
+        obj, name, value = event.obj, event.name, event.value
         try:
             submit(self.apply_event, obj, name, value, session=session, kind="event",
                    what=lambda: f"the browser change of {type(obj).__name__}.{name}",

@@ -118,6 +118,51 @@ async def test_threads_events_of_two_components_of_one_session_overlap(
     assert sorted(met) == [0, 1]
 
 
+async def test_threads_a_click_waits_for_a_value_typed_before_it(serve, open_client, until):
+    # Panel's test_server_text_input_update_before_click_event, with a slow watcher.
+    pn.config.nthreads = 4
+    gate = threading.Event()
+    seen = []
+
+    def app():
+        text = pn.widgets.TextInput()
+        button = pn.widgets.Button(name="submit")
+        text.param.watch(lambda e: gate.wait(BARRIER_TIMEOUT), "value")
+        button.on_click(lambda e: seen.append(text.value))
+        return pn.Row(text, button)
+
+    server = serve(app)
+    client = await open_client(server.url)
+    await client.event(client.find("TextInput"), "value", "foo")
+    await client.event(client.find("Button"), "clicks", 1)
+    await client.ping()
+    assert seen == []  # the click is held back while the change's watcher runs
+    gate.set()
+    await until(lambda: seen == ["foo"])
+
+
+async def test_threads_a_value_change_does_not_wait_for_a_slow_click(
+        serve, open_client, until):
+    pn.config.nthreads = 2
+    gate = threading.Event()
+    values = []
+
+    def app():
+        button = pn.widgets.Button(name="slow", on_click=lambda e: gate.wait(BARRIER_TIMEOUT))
+        slider = pn.widgets.IntSlider(start=0, end=10)
+        slider.param.watch(lambda e: values.append(e.new), "value")
+        return pn.Row(button, slider)
+
+    server = serve(app)
+    client = await open_client(server.url)
+    await client.event(client.find("Button"), "clicks", 1)
+    await client.event(client.find("IntSlider"), "value", 3)
+    await until(lambda: values == [3])  # while the click handler still waits
+    assert not gate.is_set()
+    gate.set()
+    await until(lambda: not server.sessions[0].busy)
+
+
 async def test_threads_a_refused_value_is_answered_from_the_loop(serve, open_client, until):
     pn.config.nthreads = 2
     server = serve(lambda: pn.widgets.IntSlider(start=0, end=10))
