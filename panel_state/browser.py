@@ -83,6 +83,21 @@ class BrowserInfo(param.Parameterized):
     window_height = param.Integer(default=None, allow_None=True, readonly=True, doc="""
         Inner height of the browser window, in CSS pixels (follows resizes).""")
 
+    @staticmethod
+    def check_client_info(info: dict[str, Any]) -> None:
+        """Check a report from the page without applying it.
+
+        Raises
+        ------
+        ValueError
+            For a field BrowserInfo does not have or a value of the wrong type.
+        """
+        unknown = sorted(set(info) - set(FIELDS))
+        if unknown:
+            raise ValueError(f"Browser info has no field(s) {unknown}; it has {sorted(FIELDS)}.")
+        for name, value in info.items():
+            _check(name, value)
+
     def apply_client_info(self, info: dict[str, Any]) -> None:
         """Apply what the page reported; every field is checked before any changes.
 
@@ -92,11 +107,7 @@ class BrowserInfo(param.Parameterized):
             For a field this object does not have or a value of the wrong type;
             nothing changes then.
         """
-        unknown = sorted(set(info) - set(FIELDS))
-        if unknown:
-            raise ValueError(f"Browser info has no field(s) {unknown}; it has {sorted(FIELDS)}.")
-        for name, value in info.items():
-            _check(name, value)
+        self.check_client_info(info)
         for name, value in info.items():
             kind = FIELDS[name]
             if kind == "integer" and value is not None:

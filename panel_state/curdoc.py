@@ -90,7 +90,6 @@ class Document:
         def periodic_callbacks(self) -> tuple[PeriodicCallback, ...]: ...
         def post(self, command: dict[str, Any]) -> None: ...
         def wake(self) -> None: ...
-        def add_periodic(self, callback: PeriodicCallback) -> None: ...
         def on_teardown(self, callback: Callable[[Session], Any]) -> None: ...
 
     #: The route the session was opened on (set by the server); None elsewhere.
@@ -120,9 +119,8 @@ class Document:
         :meth:`remove_periodic_callback` to stop it.
         """
         cb = PeriodicCallback(callback=callback, period=period_milliseconds)
-        self.add_periodic(cb)
         with context.activate(cast("Session", self)):
-            cb.start()
+            cb.start()  # started in the session: the session owns it
         return cb
 
     def remove_periodic_callback(self, callback: PeriodicCallback) -> None:

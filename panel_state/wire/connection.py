@@ -266,11 +266,13 @@ class Connection:
         target = self.session.browser_info
         if target is None:
             return  # pn.config.browser_info is off
-        with self.session.activate():
-            try:
-                target.apply_client_info(info)
-            except ValueError as exc:
-                raise ProtocolError("bad_message", str(exc)) from None
+        try:
+            target.check_client_info(info)
+        except ValueError as exc:
+            raise ProtocolError("bad_message", str(exc)) from None
+        # Watchers of browser_info are app code: their errors are reported, not refused.
+        run(target.apply_client_info, info, session=self.session, kind="watcher",
+            what="browser_info watchers")
 
     def handle_loaded(self, url: dict[str, str] | None) -> asyncio.Future[Any] | None:
         """The client rendered: reconcile the URL, then run the onload queue.

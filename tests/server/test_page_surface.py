@@ -204,3 +204,21 @@ async def test_surface_session_info_and_app_url_with_a_server(serve, open_client
     for session in server.sessions:
         session.destroy()
     assert pn.state.session_info["live"] == 0
+
+
+async def test_surface_a_raising_browser_info_watcher_is_reported_not_refused(
+        serve, open_client, until, errors):
+    def app():
+        def boom(event):
+            raise RuntimeError(f"cannot theme for {event.new}")
+
+        pn.state.browser_info.param.watch(boom, "dark_mode")
+        return pn.pane.Str("x")
+
+    server = serve(app)
+    client = await open_client(server.url)
+    await client.report_browser(dark_mode=True, language="en")
+    await until(lambda: bool(errors))
+    assert str(errors[0]) == "cannot theme for True" and client.errors == []
+    assert server.sessions[0].browser_info.dark_mode is True
+    assert await client.ping() < 1
