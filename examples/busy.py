@@ -10,6 +10,8 @@ import asyncio
 
 import panel_state as pn
 
+pn.extension()
+
 
 async def processing(event):
     await asyncio.sleep(1.5)  # some longer running task, e.g. a database query

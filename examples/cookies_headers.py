@@ -2,6 +2,8 @@
 
 import panel_state as pn
 
+pn.extension()
+
 headers = pn.state.headers
 cookies = pn.state.cookies
 

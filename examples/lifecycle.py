@@ -9,6 +9,8 @@ import time
 
 import panel_state as pn
 
+pn.extension()
+
 visitors = pn.state.cache.get("visitors")
 
 if visitors is None:

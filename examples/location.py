@@ -11,6 +11,8 @@ import param
 
 import panel_state as pn
 
+pn.extension()
+
 
 class Search(param.Parameterized):
     query = param.String(default="", doc="Free text.")

@@ -10,6 +10,8 @@ import asyncio
 
 import panel_state as pn
 
+pn.extension()
+
 select = pn.widgets.Select(name="Database tables")
 
 

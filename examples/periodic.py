@@ -9,6 +9,8 @@ import random
 
 import panel_state as pn
 
+pn.extension()
+
 chart = pn.pane.LineChart(x=list(range(10)), y=[random.randint(0, 100) for _ in range(10)],
                           title="Random walk", width=600, height=250)
 

@@ -8,6 +8,8 @@ import math
 
 import panel_state as pn
 
+pn.extension()
+
 
 def read_phase() -> tuple[float, str]:
     """The ``phase`` request argument, and where the value came from."""

@@ -7,6 +7,8 @@ both update together, because the tasks are process-wide, not per session.
 
 import panel_state as pn
 
+pn.extension()
+
 feed = pn.state.cache.get("feed")
 
 if feed is None:

@@ -14,6 +14,8 @@ import time
 
 import panel_state as pn
 
+pn.extension()
+
 POWERS = {1: "", 2: "²", 3: "³"}
 xs = [i / 4 for i in range(13)]
 chart = pn.pane.LineChart(x=xs, y=xs, title="y = x", width=400, height=220)

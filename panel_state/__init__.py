@@ -18,7 +18,8 @@ import param as _param
 from param import bind, depends
 
 from . import execution as _execution
-from . import pane, widgets
+from . import io, pane, widgets
+from .caching import cache
 from .config import config
 from .extension import extension
 from .layout import Column, Row
@@ -56,9 +57,11 @@ __all__ = [
     "Viewable",
     "__version__",
     "bind",
+    "cache",
     "config",
     "depends",
     "extension",
+    "io",
     "link",
     "pane",
     "panel",

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from .session import Session
 
 __all__ = ["BusyCounter", "ProcessBusy", "counter_of", "enter", "exit", "process", "reset",
-           "reset_all"]
+           "reset_all", "sync_indicator"]
 
 
 class ProcessBusy(param.Parameterized):
@@ -114,3 +114,27 @@ def reset_all() -> None:
 def owner_param(session: Session | None) -> Any:
     """The ``busy`` Parameter of ``session`` (or of the process scope), to watch."""
     return (session if session is not None else process).param["busy"]
+
+
+def sync_indicator(indicator: param.Parameterized, session: Session | None) -> Any:
+    """Keep ``indicator.value`` equal to the busy state of ``session`` (or of no session).
+
+    Returns the watcher (``owner.param.unwatch`` it to stop).
+
+    Raises
+    ------
+    ValueError
+        When ``indicator`` has no Boolean ``value`` parameter.
+    """
+    value = indicator.param["value"] if "value" in indicator.param else None
+    if not isinstance(value, param.Boolean):
+        raise ValueError(
+            f"Busy indicator must have a Boolean value parameter, got "
+            f"{type(indicator).__name__} with value parameter {type(value).__name__}.")
+    owner: Any = counter_of(session).owner
+    indicator.param.update(value=owner.busy)
+
+    def update(event: param.parameterized.Event) -> None:
+        indicator.param.update(value=event.new)
+
+    return owner.param.watch(update, "busy")

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 import param
+
+from ._params import validate
+from .compat import PANEL_CONFIG, warn_unsupported
 
 
 class Config(param.Parameterized):
@@ -61,6 +68,82 @@ class Config(param.Parameterized):
         Seconds a single user callback may hold the event loop before a warning naming
         it is logged.""",
     )
+
+    notifications = param.Boolean(
+        default=True,
+        doc="""
+        Whether sessions have a notification area, ``pn.state.notifications`` (None when
+        off). On by default, unlike Panel's: the page's toasts need nothing loaded.""",
+    )
+
+    ready_notification = param.String(
+        default=None,
+        allow_None=True,
+        doc="A success toast shown when a page has loaded, or None for none.",
+    )
+
+    disconnect_notification = param.String(
+        default=None,
+        allow_None=True,
+        doc="""
+        An error toast the page shows while its connection is lost (instead of the
+        'Connection lost' banner), or None for the banner.""",
+    )
+
+    browser_info = param.Boolean(
+        default=True,
+        doc="""
+        Whether sessions have ``pn.state.browser_info``, filled by the page (None when
+        off).""",
+    )
+
+    session_history = param.Integer(
+        default=0,
+        bounds=(-1, None),
+        doc="""
+        How many sessions ``pn.state.session_info['sessions']`` keeps a record of: 0
+        none, -1 all. The ``total`` and ``live`` counts are kept either way.""",
+    )
+
+    @contextmanager
+    def set(self, **options: Any) -> Iterator[None]:
+        """Set options for the ``with`` block, then restore the previous values.
+
+        Every value is checked before any is set, so a bad one changes nothing. Panel's
+        options that panel_state lacks are accepted with one warning each.
+
+        Raises
+        ------
+        TypeError
+            For a name neither panel_state's nor Panel's ``pn.config`` has.
+        ValueError
+            For a value the option rejects.
+
+        Examples
+        --------
+        >>> import panel_state as pn
+        >>> with pn.config.set(defer_load=True):
+        ...     pn.config.defer_load
+        True
+        >>> pn.config.defer_load
+        False
+        """
+        ours = {k: v for k, v in options.items() if k in self.param and k != "name"}
+        unknown = sorted(k for k in options if k not in ours and k not in PANEL_CONFIG)
+        if unknown:
+            raise TypeError(f"pn.config.set() got unknown option(s) {unknown}; it takes "
+                            f"{sorted(n for n in self.param if n != 'name')}.")
+        for name, value in ours.items():
+            validate(self.param[name], value)
+        for name in sorted(set(options) - set(ours)):
+            warn_unsupported("pn.config.set", name)
+        options = ours
+        previous = {name: getattr(self, name) for name in options}
+        self.param.update(options)
+        try:
+            yield
+        finally:
+            self.param.update(previous)
 
 
 config = Config(name="config")

@@ -38,6 +38,9 @@ class Renderable(Protocol):
     param: Any
     #: Params whose change changes :meth:`view_children`.
     view_child_params: ClassVar[tuple[str, ...]]
+    #: Client-set params that are actions (a click), not values: with a thread pool,
+    #: actions on different components run side by side; a value change goes first.
+    view_actions: ClassVar[tuple[str, ...]]
 
     @property
     def view_ref(self) -> str:

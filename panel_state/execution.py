@@ -40,8 +40,8 @@ from .errors import describe, handle_exception
 if TYPE_CHECKING:
     from .session import Session
 
-__all__ = ["Done", "Schedule", "async_executor", "blocking_watch", "execute", "run",
-           "run_onload", "slow_warnings", "spawn", "submit", "warn_if_slow"]
+__all__ = ["Done", "Schedule", "async_executor", "blocking_watch", "execute", "onload_batch",
+           "run", "run_onload", "slow_warnings", "spawn", "submit", "warn_if_slow"]
 
 log = logging.getLogger(__name__)
 
@@ -314,6 +314,34 @@ def run_onload(session: Session | None, batch: Iterable[tuple[Callable[[], Any],
         result = run(callback, session=session, what=what, kind="onload")
         if isinstance(result, asyncio.Future):
             pending.append(result)
+    return pending
+
+
+async def onload_batch(session: Session | None,
+                       batch: Iterable[tuple[Callable[[], Any], bool]]) -> list[Awaitable[Any]]:
+    """Run a batch of onload callbacks in order, on the thread pool when there is one.
+
+    Without a pool this is :func:`run_onload`. With one (``config.nthreads``), as in
+    Panel, the loop stays free while a session loads: each plain sync callback runs on
+    the pool and the next starts once it finished (the order holds), ``threaded=True``
+    ones are submitted without waiting, and async ones run on the loop. Returns the
+    awaitables the caller may wait for.
+    """
+    if pool.thread_pool() is None:
+        return run_onload(session, batch)
+    pending: list[Awaitable[Any]] = []
+    for callback, threaded in batch:
+        if threaded or _is_coroutine_function(callback):
+            pending += run_onload(session, [(callback, threaded)])
+            continue
+        try:
+            future = submit(callback, session=session, kind="onload",
+                            what=f"onload callback {describe(callback)}")
+        except RuntimeError:  # the pool shut down meanwhile: run it here
+            pending += run_onload(session, [(callback, False)])
+            continue
+        if isinstance(future, asyncio.Future):
+            await asyncio.gather(future, return_exceptions=True)
     return pending
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from ._params import validate
 from .compat import PANEL_CONFIG, warn_unsupported
 from .config import config
 
@@ -45,7 +46,8 @@ def extension(*names: str, **options: Any) -> None:
         For a name that is not a string, or an option neither panel_state nor Panel
         knows. Nothing is set then.
     ValueError
-        For a value the option rejects (param's error). Options before it stay set.
+        For a value an option rejects (param's error). Every value is checked before
+        any is set, so nothing is set then either.
     """
     bad = [n for n in names if not isinstance(n, str)]
     if bad:
@@ -55,10 +57,12 @@ def extension(*names: str, **options: Any) -> None:
         raise TypeError(
             f"pn.extension() got unknown option(s) {unknown}; it takes pn.config options "
             f"such as {sorted(n for n in config.param if n != 'name')}.")
+    ours = {k: v for k, v in options.items() if k in config.param}
+    for key, value in ours.items():
+        validate(config.param[key], value)
     for name in names:
         log.debug("pn.extension(%r): panel_state's client needs nothing loaded for it", name)
-    for key, value in options.items():
-        if key in config.param:
-            setattr(config, key, value)
-        else:
+    config.param.update(ours)
+    for key in options:
+        if key not in ours:
             warn_unsupported("pn.extension", key)

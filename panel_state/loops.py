@@ -9,20 +9,28 @@
 * :func:`call_on` runs a function on a loop: now when that is safe, else handed over
   with ``call_soon_threadsafe``; :func:`call_soon` always waits for the loop's next
   iteration, from any thread.
+* :func:`defer` keeps work that needs a loop when there is none yet: in the main
+  thread with no loop anywhere -- a script that schedules tasks and periodic callbacks
+  and then calls a blocking ``pn.serve(...)`` -- the next server to start takes it
+  (:func:`take_pending`) and starts it on its loop, as Panel does. Anywhere else
+  (another thread, where no server of this script will start) :func:`can_defer` is
+  False and the caller raises its clear error instead.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .session import Session
 
-__all__ = ["call_on", "call_soon", "close_loop", "default_loop", "resolve_loop",
-           "running_loop", "set_default_loop"]
+__all__ = ["Start", "call_on", "call_soon", "can_defer", "clear_pending", "close_loop",
+           "default_loop", "defer", "pending", "resolve_loop", "running_loop",
+           "set_default_loop", "take_pending"]
 
 _default: asyncio.AbstractEventLoop | None = None
 
@@ -109,3 +117,47 @@ def close_loop(loop: asyncio.AbstractEventLoop) -> None:
         loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
     loop.run_until_complete(loop.shutdown_asyncgens())
     loop.close()
+
+
+# -- work waiting for a loop ---------------------------------------------------------------
+
+#: ``start(loop)``: begins deferred work on the loop that took it (on that loop's thread).
+Start = Callable[[asyncio.AbstractEventLoop], Any]
+
+_pending: list[tuple[str, Start]] = []
+_pending_lock = threading.Lock()
+
+
+def can_defer() -> bool:
+    """Whether work needing a loop may wait for the next server instead of failing.
+
+    True in the main thread when no loop runs there and no default loop is set: a
+    script's top level before its blocking ``pn.serve(...)``.
+    """
+    return (threading.current_thread() is threading.main_thread()
+            and running_loop() is None and default_loop() is None)
+
+
+def defer(what: str, start: Start) -> None:
+    """Keep ``start`` for the next server's loop; ``what`` names it (:func:`pending`)."""
+    with _pending_lock:
+        _pending.append((what, start))
+
+
+def pending() -> list[str]:
+    """What waits for a loop, by name, oldest first."""
+    with _pending_lock:
+        return [what for what, _ in _pending]
+
+
+def take_pending() -> list[tuple[str, Start]]:
+    """Hand every deferred start to the caller (a starting server) and forget them."""
+    with _pending_lock:
+        taken, _pending[:] = list(_pending), []
+    return taken
+
+
+def clear_pending() -> None:
+    """Forget what waits for a loop (``state.reset`` calls this)."""
+    with _pending_lock:
+        _pending.clear()

@@ -100,6 +100,7 @@ class PeriodicCallback(param.Parameterized):
         self._origin = 0.0  # loop time the current grid counts its periods from
         self._in_flight: object | None = None  # a token for the run still going, if any
         self._stop_after_run = False
+        self._deferred = False  # running, waiting for a server's loop (see start())
         self._updating = False
         # Plain-attribute copies of the settings each tick reads: a param read costs
         # 1-3 µs, and a tick reads them several times.
@@ -120,17 +121,20 @@ class PeriodicCallback(param.Parameterized):
         """Start running; the first run comes one period from now.
 
         A run of a previous start that is still going finishes first: runs never
-        overlap.
+        overlap. In the main thread with no event loop yet (a script before its
+        blocking ``pn.serve(...)``) it is ``running`` at once and starts with the next
+        server, as in Panel.
 
         Raises
         ------
         RuntimeError
-            If it is already running, or if there is no event loop to run on (outside
-            a session, outside async code and before a server or virtual clock runs).
+            If it is already running, or if there is no event loop to run on and none
+            will come (outside a session and async code, off the main thread, before a
+            server or virtual clock runs).
         ValueError
             If ``callback`` is None.
         """
-        if self._loop is not None:
+        if self._loop is not None or self._deferred:
             raise RuntimeError(
                 "Periodic callback has already started; call stop() before start()."
             )
@@ -139,11 +143,35 @@ class PeriodicCallback(param.Parameterized):
         session = context.current_session()
         loop = loops.resolve_loop(session)
         if loop is None or loop.is_closed():
+            if session is None and loops.can_defer():
+                self._defer()
+                return
             raise RuntimeError(
                 "PeriodicCallback.start() found no event loop to run on: start it inside a "
-                "session (an app or callback served by panel-state), from async code, or "
-                "after pn.serve(..., threaded=True) has started a server."
+                "session (an app or callback served by panel-state), from async code, "
+                "after pn.serve(..., threaded=True) has started a server, or in the main "
+                "thread before pn.serve(...) (it then starts with the server)."
             )
+        self._begin(loop, session)
+
+    def _defer(self) -> None:
+        """Be running now; start on the loop of the next server (see ``loops.defer``)."""
+        self.generation += 1
+        generation = self.generation
+        self._deferred = True
+        self._stop_after_run = False
+        self.counter = 0
+        _running.add(self)
+        self._set_running(True)
+
+        def begin(loop: asyncio.AbstractEventLoop) -> None:
+            if self.generation == generation and self._deferred:
+                self._deferred = False
+                self._begin(loop, None)
+
+        loops.defer(self._what(), begin)
+
+    def _begin(self, loop: asyncio.AbstractEventLoop, session: Session | None) -> None:
         self._loop = loop
         self._session = weakref.ref(session) if session is not None else None
         # Ticks run in the context that started the callback (minus the session, held
@@ -175,6 +203,7 @@ class PeriodicCallback(param.Parameterized):
         """
         self.generation += 1
         loop, self._loop = self._loop, None
+        self._deferred = False
         self._stop_after_run = False
         session = self._session() if self._session is not None else None
         self._session = None
@@ -210,7 +239,7 @@ class PeriodicCallback(param.Parameterized):
             except Exception:
                 self._set_running(False)  # it did not start: say so
                 raise
-        elif not event.new and self._loop is not None:
+        elif not event.new and (self._loop is not None or self._deferred):
             self.stop()
 
     def _on_period(self, event: param.parameterized.Event) -> None:

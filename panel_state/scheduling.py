@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import time
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
@@ -32,6 +33,10 @@ class Clock(Protocol):
         """The timezone naive datetimes and cron fields are read in."""
         ...
 
+    def monotonic(self) -> float:
+        """Seconds on a clock that never jumps (cache lifetimes read it)."""
+        ...
+
 
 class SystemClock:
     """The real clock: UTC now, and the machine's local timezone."""
@@ -43,6 +48,9 @@ class SystemClock:
         tz = dt.datetime.now().astimezone().tzinfo
         assert tz is not None
         return tz
+
+    def monotonic(self) -> float:
+        return time.monotonic()
 
 
 _clock: Clock = SystemClock()

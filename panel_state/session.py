@@ -2,8 +2,11 @@
 
 A Session holds the snapshot of the page request, its Location, its roots, its busy
 counter, its onload queue, the periodic callbacks and futures it owns and its
-destroyed-hooks. The process-wide lifecycle hooks (``pn.state.on_session_created``
-and global ``on_session_destroyed``) are registered here too.
+destroyed-hooks. Its document side -- Bokeh's ``Document`` methods Panel code calls on
+``pn.state.curdoc``, its notifications and browser info -- is
+:class:`panel_state.curdoc.Document`. The process-wide lifecycle hooks
+(``pn.state.on_session_created`` and global ``on_session_destroyed``) live in
+:mod:`panel_state.hooks`.
 
 Lifecycle::
 
@@ -14,7 +17,6 @@ Lifecycle::
 from __future__ import annotations
 
 import asyncio
-import inspect
 import itertools
 import re
 import secrets
@@ -28,25 +30,21 @@ from urllib.parse import urlsplit
 import param
 
 from . import busy as _busy
-from . import context, execution, lifespan, loops
+from . import context, execution, history, hooks, loops
 from ._params import set_readonly
+from .curdoc import Document
 from .location import Location
 from .urls import request_args
 
 if TYPE_CHECKING:
     from .periodic import PeriodicCallback
 
-__all__ = ["PHASES", "Session", "add_created_hook", "add_destroyed_hook", "call_hook",
-           "clear_hooks", "live_sessions"]
+__all__ = ["PHASES", "Session", "live_sessions"]
 
 #: Sessions created and not yet destroyed, by id. Destroy removes them, so nothing
 #: here outlives a session.
 _live: dict[str, Session] = {}
 _live_lock = threading.Lock()
-
-#: Process-wide lifecycle hooks, registered outside any session.
-_created_hooks: list[Callable[..., Any]] = []
-_destroyed_hooks: list[Callable[..., Any]] = []
 
 PHASES = ("created", "rendered", "loaded", "destroyed")
 
@@ -60,46 +58,7 @@ def live_sessions() -> list[Session]:
         return list(_live.values())
 
 
-def _add_hook(hooks: list[Callable[..., Any]], callback: Callable[..., Any]) -> None:
-    if callback in hooks:
-        return
-    hooks.append(callback)
-
-    def remove() -> None:
-        if callback in hooks:
-            hooks.remove(callback)
-
-    lifespan.adopt(remove)  # registered by a setup script: gone when its server stops
-
-
-def add_created_hook(callback: Callable[..., Any]) -> None:
-    """Run ``callback(session)`` for every new session, before its app (once per callable)."""
-    _add_hook(_created_hooks, callback)
-
-
-def add_destroyed_hook(callback: Callable[..., Any]) -> None:
-    """Run ``callback(session)`` when any session is destroyed (once per callable)."""
-    _add_hook(_destroyed_hooks, callback)
-
-
-def clear_hooks() -> None:
-    """Forget every process-wide lifecycle hook (``state.reset`` calls this)."""
-    _created_hooks.clear()
-    _destroyed_hooks.clear()
-
-
-def call_hook(hook: Callable[..., Any], session: Session) -> Any:
-    """Call a lifecycle hook with the session if it takes an argument, else with none."""
-    try:
-        sig = inspect.signature(hook)
-    except (TypeError, ValueError):
-        return hook(session)
-    params = [p for p in sig.parameters.values()
-              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)]
-    return hook(session) if params else hook()
-
-
-class Session(param.Parameterized):
+class Session(Document, param.Parameterized):
     """The document of one browser tab: what ``pn.state.curdoc`` returns in a session.
 
     A Session carries the snapshot of the page request (``session_args``, ``cookies``,
@@ -174,8 +133,10 @@ class Session(param.Parameterized):
         self._teardown: list[Callable[[Session], Any]] = []
         self._tasks: set[asyncio.Future[Any]] = set()
         self._destroying = False
+        self.init_document()
         with _live_lock:
             _live[self.id] = self
+        history.opened(self)
 
     # -- request data ------------------------------------------------------------------
     @property
@@ -217,6 +178,10 @@ class Session(param.Parameterized):
         The connection showing this session sends it with its next flush.
         """
         self._commands.append(command)
+        self.wake()
+
+    def wake(self) -> None:
+        """Have the connection showing this session flush now (held changes included)."""
         if self._waker is not None:
             self._waker()
 
@@ -284,10 +249,6 @@ class Session(param.Parameterized):
         if obj not in self.roots:
             self.roots.append(obj)
 
-    def add_next_tick_callback(self, callback: Callable[[], Any]) -> None:
-        """Run ``callback`` on the session's loop in its next iteration, session active."""
-        execution.execute(callback, schedule=True, session=self)
-
     def track(self, future: asyncio.Future[Any]) -> None:
         """Own ``future``: it is cancelled if still pending when the session is destroyed."""
         self._tasks.add(future)
@@ -325,8 +286,8 @@ class Session(param.Parameterized):
 
     def run_created_hooks(self) -> None:
         """Run the process-wide ``on_session_created`` hooks, each isolated, in order."""
-        for hook in list(_created_hooks):
-            execution.run(call_hook, hook, self, session=self, kind="hook",
+        for hook in hooks.created_hooks():
+            execution.run(hooks.call_hook, hook, self, session=self, kind="hook",
                           what=f"on_session_created hook {hook!r}")
 
     def mark_rendered(self) -> None:
@@ -351,13 +312,14 @@ class Session(param.Parameterized):
             return
         while self._onload:
             batch, self._onload = self._onload, []
-            pending = execution.run_onload(self, batch)
+            pending = await execution.onload_batch(self, batch)
             if pending:
                 await asyncio.gather(*pending, return_exceptions=True)
             if self._destroying:
                 return
         set_readonly(self, "loaded", True)
         set_readonly(self, "phase", "loaded")
+        history.loaded(self)
 
     def destroy(self) -> None:
         """Destroy the session exactly once.
@@ -375,8 +337,8 @@ class Session(param.Parameterized):
         for task in list(self._tasks):
             task.cancel()
         self._tasks.clear()
-        for hook in [*self._destroyed_hooks, *_destroyed_hooks]:
-            execution.run(call_hook, hook, self, session=self, kind="hook",
+        for hook in [*self._destroyed_hooks, *hooks.destroyed_hooks()]:
+            execution.run(hooks.call_hook, hook, self, session=self, kind="hook",
                           what=f"on_session_destroyed hook {hook!r}")
         for teardown in list(self._teardown):
             execution.run(teardown, self, session=self, what="session teardown", kind="hook")
@@ -395,6 +357,7 @@ class Session(param.Parameterized):
         set_readonly(self, "phase", "destroyed")
         with _live_lock:
             _live.pop(self.id, None)
+        history.closed(self)
 
     def __repr__(self) -> str:
         return f"<Session {self.id[:8]} {self.phase}>"

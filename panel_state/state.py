@@ -3,144 +3,40 @@
 ``state`` is one object, and the top of the package: no other module imports it.
 Outside a session it answers with process-wide values; inside one, its session-scoped
 reads (``busy``, ``loaded``, ``curdoc``, ``location``, ``session_args``, ``cookies``,
-``headers``) refer to *that* session. ``state.param`` routes every param method --
-``state.param.busy``, ``watch``, ``watch_values``, ``trigger``, ``values``... -- to the
-object that owns the name: the current session for ``busy`` and ``loaded``, the
-process scope (:data:`panel_state.busy.process`) for ``busy`` outside a session and
-for ``process_busy``, and ``state`` itself for the rest.
+``headers``, ``notifications``, ``browser_info``...) refer to *that* session. Each
+name is routed to the module that owns it; ``state.param`` routes every param method
+the same way (:mod:`panel_state.routing`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import logging
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import param
 from param import Parameterized
 
 from . import busy as _busy
-from . import compat, execution, periodic, pool, registry, tasks
+from . import caching as _cache
+from . import compat, curdoc, execution, history, hooks, loops, periodic, pool, registry, tasks
 from . import session as _session
+from .browser import BrowserInfo
 from .config import config
 from .context import current_session
 from .location import Location
+from .notifications import OUTSIDE, NotificationArea
 from .periodic import PeriodicCallback
+from .routing import SESSION_PARAMS, StateParamDescriptor
 from .session import Session
-from .tasks import Task
+from .tasks import APP_MODULE_PREFIX, Task
 
 __all__ = ["State", "state"]
 
 
-#: Names whose param lives on the current session when there is one.
-SESSION_PARAMS = frozenset({"busy", "loaded"})
-#: Names whose param lives on the process scope, :data:`panel_state.busy.process`.
-PROCESS_PARAMS = frozenset({"process_busy"})
-
-_PARAM_DESCRIPTOR = param.Parameterized.__dict__["param"]
-
-
-class _StateParams:
-    """``state.param``: param's namespace, each name routed to the object owning it."""
-
-    def __init__(self, inner: Any) -> None:
-        object.__setattr__(self, "_inner", inner)
-
-    def _owner(self, name: str) -> Any:
-        """The ``.param`` namespace that owns ``name`` in this context."""
-        if name in SESSION_PARAMS:
-            session = current_session()
-            if session is not None:
-                return session.param
-            if name == "busy":
-                return _busy.process.param
-        elif name in PROCESS_PARAMS:
-            return _busy.process.param
-        return self._inner
-
-    def _group(self, names: list[str], method: str) -> tuple[Any, list[str]]:
-        owners: dict[int, tuple[Any, list[str]]] = {}
-        for name in names:
-            owner = self._owner(name)
-            owners.setdefault(id(owner), (owner, []))[1].append(name)
-        if len(owners) > 1:
-            groups = [sorted(group) for _, group in owners.values()]
-            raise ValueError(
-                f"state.param.{method} cannot mix {' and '.join(map(str, groups))}: they "
-                "belong to different objects (the session, the process scope, the state). "
-                "Call it once per group.")
-        return next(iter(owners.values())) if owners else (self._inner, [])
-
-    def _routed(self) -> list[str]:
-        return sorted(SESSION_PARAMS | PROCESS_PARAMS)
-
-    # -- lookups --------------------------------------------------------------------------
-    def __getitem__(self, name: str) -> param.Parameter:
-        return self._owner(name)[name]
-
-    def __getattr__(self, name: str) -> Any:
-        if name in SESSION_PARAMS or name in PROCESS_PARAMS:
-            return self._owner(name)[name]
-        return getattr(self._inner, name)
-
-    def __contains__(self, name: str) -> bool:
-        return name in self._inner or name in SESSION_PARAMS or name in PROCESS_PARAMS
-
-    def __iter__(self) -> Iterator[str]:
-        return iter([*self._inner, *self._routed()])
-
-    def objects(self, instance: Any = True) -> dict[str, param.Parameter]:
-        """Every Parameter of ``pn.state``, the routed ones from their owners."""
-        found = dict(self._inner.objects(instance))
-        for name in self._routed():
-            found[name] = self[name]
-        return found
-
-    def values(self, onlychanged: bool = False) -> dict[str, Any]:
-        """Every param value of ``pn.state``, the routed ones from their owners."""
-        found = dict(self._inner.values(onlychanged))
-        for name in self._routed():
-            found[name] = self._owner(name).values().get(name)
-        return found
-
-    # -- methods that take names -------------------------------------------------------
-    def watch(self, fn: Callable[..., Any], parameter_names: str | list[str],
-              *args: Any, **kwargs: Any) -> Any:
-        names = [parameter_names] if isinstance(parameter_names, str) else list(parameter_names)
-        owner, names = self._group(names, "watch")
-        return owner.watch(fn, names, *args, **kwargs)
-
-    def watch_values(self, fn: Callable[..., Any], parameter_names: str | list[str],
-                     *args: Any, **kwargs: Any) -> Any:
-        names = [parameter_names] if isinstance(parameter_names, str) else list(parameter_names)
-        owner, names = self._group(names, "watch_values")
-        return owner.watch_values(fn, names, *args, **kwargs)
-
-    def unwatch(self, watcher: Any) -> None:
-        owner = watcher.inst if watcher.inst is not None else watcher.cls
-        if owner is None or isinstance(owner, State):
-            self._inner.unwatch(watcher)
-        else:
-            owner.param.unwatch(watcher)
-
-    def trigger(self, *names: str) -> None:
-        owner, names_ = self._group(list(names), "trigger")
-        owner.trigger(*names_)
-
-    def update(self, arg: Any = None, /, **kwargs: Any) -> Any:
-        changes = {**(dict(arg) if arg is not None else {}), **kwargs}
-        owner, _ = self._group(list(changes), "update")
-        return owner.update(changes)
-
-
-class _StateParamDescriptor:
-    """Class access gives param's namespace; instance access the routing one."""
-
-    def __get__(self, obj: Any, objtype: Any = None) -> Any:
-        inner = _PARAM_DESCRIPTOR.__get__(obj, objtype)
-        return inner if obj is None else _StateParams(inner)
-
+T = TypeVar("T")
 
 class State(param.Parameterized):
     """The process's session state: ``pn.state``.
@@ -157,11 +53,13 @@ class State(param.Parameterized):
         Inside a session: whether it has loaded (the session's own param). Outside: True.""")
 
     # ``param`` is routed so that session-scoped params resolve per session.
-    param = _StateParamDescriptor()
+    param = StateParamDescriptor()
 
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
         self._global_location: Location | None = None
+        self._base_url = "/"
+        self._rel_path = ""
 
     def __getattribute__(self, name: str) -> Any:
         if name in SESSION_PARAMS:
@@ -213,6 +111,108 @@ class State(param.Parameterized):
         if self._global_location is None:
             self._global_location = Location()
         return self._global_location
+
+    # -- Panel's session surface -----------------------------------------------------------
+    @property
+    def served(self) -> bool:
+        """Whether the calling code is a script served by ``panel-state serve``."""
+        frame = inspect.currentframe()
+        while frame is not None and frame.f_globals.get("__name__") == __name__:
+            frame = frame.f_back  # this property, and State.__getattribute__
+        return str(frame.f_globals.get("__name__", "") if frame else "").startswith(
+            APP_MODULE_PREFIX)
+
+    @property
+    def app_url(self) -> str | None:
+        """The route of the current session's app (``'/app'``); None outside a session."""
+        session = current_session()
+        if session is None:
+            return None
+        return session.app_path or session.uri.split("?", 1)[0].split("#", 1)[0]
+
+    @property
+    def base_url(self) -> str:
+        """The server's root URL path: ``'/'``."""
+        return self._base_url
+
+    @property
+    def rel_path(self) -> str:
+        """The relative path from the app's page to the server root (``''``, ``'..'``)."""
+        url = self.app_url
+        return "/".join([".."] * url.strip("/").count("/")) if url else self._rel_path
+
+    @property
+    def session_info(self) -> dict[str, Any]:
+        """``{'total', 'live', 'sessions'}``: see :mod:`panel_state.history` (a copy)."""
+        return history.snapshot()
+
+    @property
+    def notifications(self) -> NotificationArea | None:
+        """The current session's toasts (None if ``config.notifications`` is off).
+
+        Outside a session it is an area whose every method raises, saying why.
+        """
+        session = current_session()
+        return session.notifications if session is not None else OUTSIDE
+
+    @property
+    def browser_info(self) -> BrowserInfo | None:
+        """What the session's browser reports; None outside a session or when off."""
+        session = current_session()
+        return session.browser_info if session is not None else None
+
+    def block_expiration(self) -> Any:
+        """Keep the current session alive without a client; see
+        :func:`panel_state.curdoc.block_expiration`."""
+        return curdoc.block_expiration(current_session())
+
+    def unblock_expiration(self) -> None:
+        """Undo one :meth:`block_expiration` of the current session (no-op outside)."""
+        curdoc.unblock_expiration(current_session())
+
+    #: Not supported yet (authentication, image export): no user, tokens or driver.
+    user = user_info = access_token = refresh_token = encryption = webdriver = None
+
+    @property
+    def route_params(self) -> dict[str, str]:
+        """Parameters of a wildcard route: ``{}`` (panel_state's routes are exact)."""
+        return {}
+
+    # -- caching ------------------------------------------------------------------------
+    def as_cached(self, key: str, fn: Callable[..., T], ttl: float | None = None,
+                  **kwargs: Any) -> T:
+        """Return ``fn(**kwargs)``, computed once per ``key`` and keyword arguments.
+
+        The result is shared by every session of the process and kept in
+        :attr:`cache`. Threads asking for the same key at once compute it once.
+
+        Parameters
+        ----------
+        key : str
+            The name to cache it under.
+        fn : callable
+            Computes the value from ``**kwargs``.
+        ttl : float, optional
+            Seconds the value stays valid; None keeps it until the cache is cleared.
+        **kwargs
+            Passed to ``fn``; part of the key (by content, so lists and DataFrames work).
+
+        Raises
+        ------
+        TypeError, ValueError
+            For a non-callable ``fn`` or a ``ttl`` that is not a positive number.
+
+        Examples
+        --------
+        >>> import panel_state as pn
+        >>> pn.state.as_cached('squares', lambda n: [i * i for i in range(n)], n=4)
+        [0, 1, 4, 9]
+        """
+        return _cache.as_cached(self.cache, key, fn, ttl, **kwargs)
+
+    def clear_caches(self) -> None:
+        """Clear every ``pn.cache`` function cache."""
+        _cache.clear_caches()
 
     # -- callbacks ----------------------------------------------------------------------
     def add_periodic_callback(self, callback: Callable[[], Any], period: int = 500,
@@ -310,7 +310,7 @@ class State(param.Parameterized):
                 "script; if starting a server with pn.serve, set it up before starting it.")
         if not callable(callback):
             raise TypeError(f"on_session_created needs a callable, got {callback!r}.")
-        _session.add_created_hook(callback)
+        hooks.add_created_hook(callback)
 
     def on_session_destroyed(self, callback: Callable[..., Any]) -> None:
         """Register ``callback(session)`` to run once when a session is destroyed.
@@ -324,7 +324,7 @@ class State(param.Parameterized):
             return
         if not callable(callback):
             raise TypeError(f"on_session_destroyed needs a callable, got {callback!r}.")
-        _session.add_destroyed_hook(callback)
+        hooks.add_destroyed_hook(callback)
 
     def log(self, msg: str, level: str = "info") -> None:
         """Log ``msg`` on the ``panel_state`` logger, prefixed with the session id."""
@@ -340,18 +340,7 @@ class State(param.Parameterized):
         ValueError
             When ``indicator`` has no Boolean ``value`` parameter.
         """
-        value = indicator.param["value"] if "value" in indicator.param else None
-        if not isinstance(value, param.Boolean):
-            raise ValueError(
-                f"Busy indicator must have a Boolean value parameter, got "
-                f"{type(indicator).__name__} with value parameter {type(value).__name__}.")
-        owner: Any = _busy.counter_of(current_session()).owner
-        indicator.param.update(value=owner.busy)
-
-        def update(event: param.parameterized.Event) -> None:
-            indicator.param.update(value=event.new)
-
-        return owner.param.watch(update, "busy")
+        return _busy.sync_indicator(indicator, current_session())
 
     @property
     def sessions(self) -> list[Session]:
@@ -373,8 +362,11 @@ class State(param.Parameterized):
             session.destroy()
         tasks.clear_tasks()
         periodic.stop_all()
-        _session.clear_hooks()
+        loops.clear_pending()
+        hooks.clear_hooks()
         self.cache = {}
+        _cache.clear_caches()
+        history.reset()
         if self._global_location is not None:
             self._global_location.close()
         self._global_location = None

@@ -80,6 +80,15 @@ class Task(param.Parameterized):
         self._finish()
 
     # -- scheduling ------------------------------------------------------------------------
+    def adopt(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Start a task that waited for a server on that server's ``loop`` (its thread).
+
+        It is cancelled with the server; a task cancelled meanwhile stays cancelled.
+        """
+        if self.scheduled and _tasks.get(self._key) is self:
+            lifespan.adopt_object(self, "cancel")
+            self.arm(loop)
+
     def arm(self, loop: asyncio.AbstractEventLoop) -> None:
         """Schedule the first run on ``loop`` (on its thread, or before it runs)."""
         self._loop = loop
@@ -190,11 +199,16 @@ def schedule_task(
         The watchable task (``next_run``, ``last_run``, ``run_count``, ``last_error``,
         ``running``, ``scheduled``).
 
+    In the main thread with no event loop yet (a script before its blocking
+    ``pn.serve(...)``), the task waits for the server and starts on its loop, as in
+    Panel (``next_run`` is None until then).
+
     Raises
     ------
     RuntimeError
         For a callback defined in a served app script, ``threaded=True`` without a
-        thread pool, or when there is no event loop to schedule on.
+        thread pool, or when there is no event loop to schedule on and none will come
+        (off the main thread, with no server running).
     ValueError
         For an invalid period or cron string, or cron with an iterator/callable ``at``.
 
@@ -236,13 +250,18 @@ def schedule_task(
         )
     trigger = scheduling.make_trigger(at, period, cron, scheduling.clock().local_tz())
     loop = loops.resolve_loop(None)
-    if loop is None or loop.is_closed():
+    waits = loop is None or loop.is_closed()
+    if waits and not loops.can_defer():
         raise RuntimeError(
             f"Cannot schedule task {name!r}: there is no event loop. Call schedule_task from "
-            "a --setup script, async code, or after pn.serve(..., threaded=True)."
+            "a --setup script, async code, after pn.serve(..., threaded=True), or in the "
+            "main thread before pn.serve(...)."
         )
     task = Task(name, callback, trigger, threaded)
     _tasks[name] = task
+    if waits:  # a script before its blocking pn.serve(...): the server's loop takes it
+        loops.defer(f"task {name!r}", task.adopt)
+        return task
     lifespan.adopt_object(task, "cancel")  # scheduled by a setup script: cancelled with it
     # Armed now when possible, so next_run is known at once.
     loops.call_on(loop, task.arm, loop, context=contextvars.Context())

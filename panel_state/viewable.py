@@ -7,7 +7,8 @@ connections rely on. Subclasses declare what they show with a few class attribut
 * ``view_params`` lists the params the client shows; :meth:`Viewable.view_props` turns
   them into a JSON-ready dict (override it to derive props, e.g. Markdown's ``html``);
 * ``view_child_params`` lists params whose change changes :meth:`view_children`;
-* ``_event_params`` lists the params the client may set (a widget's ``value``);
+* ``_event_params`` lists the params the client may set (a widget's ``value``), and
+  ``view_actions`` those of them that are actions rather than values (a click);
   :meth:`apply_client_change` applies one and raises ``ValueError``/``TypeError`` for
   a value the param rejects, leaving the object unchanged;
 * ``_coerced`` lists params whose every assignment (by the user, the constructor or
@@ -42,6 +43,7 @@ class Viewable(param.Parameterized):
 
     view_kind: ClassVar[str] = "Viewable"
     view_child_params: ClassVar[tuple[str, ...]] = ()
+    view_actions: ClassVar[tuple[str, ...]] = ()
     view_params: ClassVar[tuple[str, ...]] = ()
     _event_params: ClassVar[tuple[str, ...]] = ()
     _coerced: ClassVar[frozenset[str]] = frozenset()

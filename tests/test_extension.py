@@ -46,3 +46,16 @@ def test_extension_refuses_names_that_are_not_strings():
 def test_extension_rejects_a_bad_value_with_params_error():
     with pytest.raises(ValueError, match="nthreads"):
         pn.extension(nthreads=-1)
+
+
+def test_extension_checks_every_value_before_setting_any():
+    with pytest.raises(ValueError, match="nthreads"):
+        pn.extension(defer_load=True, exception_handler=print, nthreads=-1)
+    assert (pn.config.defer_load, pn.config.exception_handler, pn.config.nthreads) == (
+        False, None, None)
+
+
+def test_extension_refuses_an_unknown_option_naming_it_even_among_panel_ones():
+    with pytest.raises(TypeError, match=r"got unknown option\(s\) \['notificatons'\]"):
+        pn.extension(notifications=False, notificatons=True)
+    assert pn.config.notifications is True

@@ -321,15 +321,63 @@ def test_periodic_callback_start_twice_raises():
         cb.stop()
 
 
-def test_periodic_callback_start_without_a_loop_raises_and_stays_stopped():
+def in_thread(fn):
+    """Run ``fn()`` on a new thread (no loop there, and not the main thread)."""
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(fn())
+        except BaseException as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, name="panel_state-test-worker")
+    worker.start()
+    worker.join(5)
+    return outcome[0]
+
+
+def test_periodic_callback_start_without_a_loop_off_the_main_thread_raises_and_stays_stopped():
     cb = pn.PeriodicCallback(callback=lambda: None, period=100)
-    with pytest.raises(RuntimeError, match=r"found no event loop to run on: start it inside a "
-                                           r"session"):
-        cb.start()
+    error = in_thread(cb.start)
+    assert isinstance(error, RuntimeError)
+    assert "found no event loop to run on: start it inside a session" in str(error)
     assert cb.running is False
-    with pytest.raises(RuntimeError, match="found no event loop"):
+
+    def set_running() -> None:
         cb.running = True
+
+    assert "found no event loop" in str(in_thread(set_running))
     assert cb.running is False
+    assert loops.pending() == []
+
+
+def test_periodic_callback_started_in_the_main_thread_before_any_loop_waits_for_a_server():
+    runs: list[int] = []
+    cb = pn.state.add_periodic_callback(lambda: runs.append(1), period=10)
+    assert cb.running is True and cb.loop is None
+    assert loops.pending() == [cb._what()]
+    server = pn.serve(lambda: pn.pane.Str("x"), threaded=True)
+    try:
+        wait_until(lambda: len(runs) >= 3)
+        assert cb.loop is server.loop and loops.pending() == []
+    finally:
+        server.stop()
+    assert cb.running is False  # it stops with the server that started it
+
+
+def test_periodic_callback_stopped_before_the_server_starts_never_runs():
+    runs: list[int] = []
+    cb = pn.state.add_periodic_callback(lambda: runs.append(1), period=10)
+    cb.running = False
+    server = pn.serve(lambda: pn.pane.Str("x"), threaded=True)
+    try:
+        assert server.loop is not None
+        ran = asyncio.run_coroutine_threadsafe(asyncio.sleep(0.05), server.loop)
+        ran.result(5)
+        assert runs == [] and cb.running is False and cb.loop is None
+    finally:
+        server.stop()
 
 
 def test_periodic_callback_start_without_callback_raises():

@@ -439,3 +439,38 @@ def test_state_param_refuses_to_mix_owners_in_one_call():
     with session():
         with pytest.raises(ValueError, match="cannot mix"):
             pn.state.param.watch(lambda e: None, ["busy", "cache"])
+
+
+def test_state_panel_session_surface_outside_a_session():
+    assert (pn.state.served, pn.state.app_url, pn.state.base_url, pn.state.rel_path) == (
+        False, None, "/", "")
+    assert (pn.state.user, pn.state.user_info, pn.state.access_token,
+            pn.state.refresh_token) == (None, None, None, None)
+
+
+def test_state_panel_session_surface_inside_a_session():
+    with session("http://localhost:5006/dashboards/sales?x=1") as s:
+        assert (pn.state.app_url, pn.state.rel_path) == ("/dashboards/sales", "..")
+        s.app_path = "/dashboards/sales"
+        assert pn.state.app_url == "/dashboards/sales"
+        assert pn.state.user is None
+
+
+def test_state_served_is_true_in_a_served_script_only():
+    import types
+
+    app = types.ModuleType("panel_state_app_5678")
+    app.__dict__["pn"] = pn
+    exec("served = pn.state.served", app.__dict__)
+    assert app.served is True and pn.state.served is False
+
+
+def test_state_reset_clears_function_caches_and_session_info():
+    calls = []
+    fn = pn.cache(lambda: calls.append(1))
+    fn()
+    with session():
+        pass
+    pn.state.reset()
+    fn()
+    assert calls == [1, 1] and pn.state.session_info["total"] == 0

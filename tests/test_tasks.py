@@ -442,11 +442,50 @@ def test_schedule_task_rejects_callbacks_defined_in_a_served_app_script():
         assert pn.state.tasks == {}
 
 
-def test_schedule_task_without_an_event_loop_raises():
-    with pytest.raises(RuntimeError, match=r"Cannot schedule task 'x': there is no event loop\. "
-                                           r"Call schedule_task from a --setup script"):
-        pn.state.schedule_task("x", lambda: None, period="1s")
+def test_schedule_task_without_an_event_loop_off_the_main_thread_raises():
+    errors: list[BaseException] = []
+
+    def schedule() -> None:
+        try:
+            pn.state.schedule_task("x", lambda: None, period="1s")
+        except RuntimeError as exc:
+            errors.append(exc)
+
+    worker = threading.Thread(target=schedule, name="panel_state-test-worker")
+    worker.start()
+    worker.join(5)
+    assert len(errors) == 1
+    assert re.match(r"Cannot schedule task 'x': there is no event loop\. Call schedule_task "
+                    r"from a --setup script", str(errors[0]))
     assert pn.state.tasks == {}
+
+
+def test_schedule_task_in_the_main_thread_before_any_loop_starts_with_the_server():
+    runs: list[int] = []
+    task = pn.state.schedule_task("early", lambda: runs.append(1), period="0.01s")
+    assert task.scheduled and task.next_run is None and pn.state.tasks == {"early": task}
+    server = pn.serve(lambda: pn.pane.Str("x"), threaded=True)
+    try:
+        deadline = time.monotonic() + 5
+        while len(runs) < 3 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert len(runs) >= 3 and task.next_run is not None
+    finally:
+        server.stop()
+    assert task.scheduled is False and pn.state.tasks == {}  # cancelled with its server
+
+
+def test_schedule_task_cancelled_before_the_server_starts_never_runs():
+    runs: list[int] = []
+    pn.state.schedule_task("early", lambda: runs.append(1), period="0.01s")
+    pn.state.cancel_task("early")
+    server = pn.serve(lambda: pn.pane.Str("x"), threaded=True)
+    try:
+        assert server.loop is not None
+        asyncio.run_coroutine_threadsafe(asyncio.sleep(0.05), server.loop).result(5)
+        assert runs == []
+    finally:
+        server.stop()
 
 
 @pytest.mark.parametrize(("name", "callback", "error", "message"), [

@@ -364,3 +364,35 @@ def test_widget_label_can_change():
     button = pn.widgets.Button(name="Start")
     button.name = "Stop"
     assert button.view_props()["name"] == "Stop"
+
+
+def test_widget_label_is_accepted_as_name():
+    # Panel 1.x documents label=; panel_state's widgets took only name=.
+    text = pn.widgets.TextInput(label="Text:", value="ABC")
+    assert (text.name, text.label, text.view_props()["name"]) == ("Text:", "Text:", "Text:")
+    text.label = "New"
+    assert text.name == "New"
+    text.name = "Newer"
+    assert text.label == "Newer"
+    assert pn.widgets.Button(name="Go").label == "Go"
+    assert pn.widgets.Button(name="Go", label="Go").name == "Go"
+
+
+def test_widget_name_and_a_different_label_are_refused():
+    with pytest.raises(ValueError, match=r"Button got name='a' and label='b'; they are the "
+                                         r"same label: pass one of them"):
+        pn.widgets.Button(name="a", label="b")
+
+
+def test_button_on_click_in_the_constructor():
+    # Panel: Button(label='Button', on_click=lambda e: events.append(e)).
+    events = []
+    button = pn.widgets.Button(label="Button", on_click=lambda e: events.append(e))
+    button.apply_client_change("clicks", None)
+    assert [(e.name, e.new) for e in events] == [("clicks", 1)]
+
+
+def test_button_on_click_not_callable_is_refused_in_the_constructor():
+    with pytest.raises(TypeError, match=r"Button.on_click needs a callable taking the click "
+                                        r"event, got str 'print'"):
+        pn.widgets.Button(label="x", on_click="print")

@@ -10,9 +10,12 @@ running in this thread (async tests, notebooks).
 Startup runs the ``--setup`` script on the server's loop thread, with that loop as
 the default loop and a :class:`~panel_state.lifespan.Lifespan` recording, so what
 the script starts -- tasks, periodic callbacks, lifecycle hooks -- is stopped again
-at shutdown. Shutdown stops accepting, destroys every session (destroyed-hooks run,
-periodic callbacks stop), closes the lifespan and every socket, and takes the apps'
-folders off ``sys.path``. :meth:`Server.stop` is safe from any thread and idempotent.
+at shutdown. Tasks and periodic callbacks a script started before any loop existed
+(its top level, before a blocking ``pn.serve(...)``; see
+:func:`panel_state.loops.defer`) start first, the same way. Shutdown stops accepting,
+destroys every session (destroyed-hooks run, periodic callbacks stop), closes the
+lifespan and every socket, and takes the apps' folders off ``sys.path``.
+:meth:`Server.stop` is safe from any thread and idempotent.
 """
 
 from __future__ import annotations
@@ -140,8 +143,9 @@ class Server:
                 value = getattr(self.config, name)
                 if value is not None:
                     setattr(pn_config, name, value)
-            if self.config.setup is not None:
-                with recording(self.lifespan):
+            with recording(self.lifespan):
+                self._adopt_pending(loop)
+                if self.config.setup is not None:
                     self._run_setup(self.config.setup)
             self.context = ServerContext(self.config, loop)
             self.http_server = HTTPServer(make_application(self.context))
@@ -155,6 +159,18 @@ class Server:
         self._bound_port = self.port
         registry.register(self)
         log.info("panel_state serving %s at %s", sorted(self.apps), self.url)
+
+    def _adopt_pending(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Start what the script scheduled before any loop existed (``loops.defer``).
+
+        Tasks and periodic callbacks a script set up before its blocking
+        ``pn.serve(...)`` start here, on this server's loop, and stop with it.
+        """
+        for what, start in loops.take_pending():
+            try:
+                start(loop)
+            except Exception as exc:
+                handle_exception(exc, f"starting {what} with the server", kind="setup")
 
     def _run_setup(self, setup: Setup) -> None:
         """Run the setup script; one that raises is reported, then stops the start.

@@ -8,6 +8,8 @@ Lifecycle of one browser tab::
     socket drops -> kept for ``unused_session_lifetime`` ms; a hello with the same
                     token within that time resumes it (full re-render)
     lifetime over, or shutdown -> ``session.destroy()`` exactly once       [destroyed]
+                    (``pn.state.block_expiration()`` holds off the lifetime of its
+                    own session, not the others)
 
 Replay rule: the token nonce is the session id. A token whose session is alive here
 resumes it (even after the token's own expiry: the encryption still proves it). A
@@ -151,6 +153,7 @@ class SessionManager:
         args, cookies = request_data(payload)
         session = Session(payload.url, session_args=args, cookies=cookies,
                           headers=dict(payload.headers), loop=self.loop, id=payload.nonce)
+        session.app_path = payload.app
         connection = Connection(session, title=self.title_for(payload.app))
         lease = Lease(connection, payload.app, payload.expires)
         self.leases[session.id] = lease
@@ -180,6 +183,8 @@ class SessionManager:
         lifetime = self.lifetime() / 1000
         for lease in list(self.leases.values()):
             gone = lease.disconnected_at
+            if lease.session.expiration_blocked:
+                continue  # pn.state.block_expiration() in that session
             if gone is not None and now - gone >= lifetime:
                 log.debug("Session %s unused for %.1f s; destroying it",
                           lease.session.id[:8], now - gone)

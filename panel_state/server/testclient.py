@@ -62,6 +62,8 @@ class ProtocolClient:
         The ``error`` messages received.
     urls : list of dict
         The ``url`` messages received (``{action, url}``).
+    notifications : list of dict
+        The ``notification`` and ``notifications`` messages received (toasts, settings).
     emits : dict
         ``ref -> [message, ...]`` emitted by components.
     close_code : int or None
@@ -85,6 +87,7 @@ class ProtocolClient:
         self.messages: list[dict[str, Any]] = []
         self.errors: list[dict[str, Any]] = []
         self.urls: list[dict[str, Any]] = []
+        self.notifications: list[dict[str, Any]] = []
         self.emits: dict[str, list[dict[str, Any]]] = {}
         self.close_code: int | None = None
         self.close_reason: str | None = None
@@ -185,6 +188,10 @@ class ProtocolClient:
     async def browse(self, pathname: str, search: str = "", hash: str = "") -> None:
         """Report a browser URL change (back/forward, hash change)."""
         await self.send({"type": "url", "pathname": pathname, "search": search, "hash": hash})
+
+    async def report_browser(self, **info: Any) -> None:
+        """Report browser facts (``timezone='Europe/Paris'``...), as the page does."""
+        await self.send({"type": "browser", "info": info})
 
     async def ping(self, timeout: float = 5.0) -> float:
         """Round-trip time of a ping, in seconds."""
@@ -290,6 +297,8 @@ class ProtocolClient:
             self.errors.append(msg)
         elif kind == "url":
             self.urls.append(msg)
+        elif kind in ("notification", "notifications"):
+            self.notifications.append(msg)
 
     def _add(self, node: dict[str, Any]) -> str:
         self.nodes[node["ref"]] = {

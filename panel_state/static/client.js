@@ -54,7 +54,7 @@ export class PageClient {
       return;
     }
     this.setStatus("reconnecting");
-    this.banner("Connection lost — reconnecting…");
+    this.lost(true);
     const delay = Math.min(5000, 100 * 2 ** this.attempt);
     this.attempt += 1;
     setTimeout(() => this.connect(), delay);
@@ -77,7 +77,7 @@ export class PageClient {
   rendered(msg) {
     this.attempt = 0;
     this.setStatus("open");
-    this.banner(null);
+    this.lost(false);
     if (msg.title) document.title = msg.title;
     if (!msg.resumed) {
       this.lastUrl = this.currentUrl();
@@ -135,6 +135,22 @@ export class PageClient {
   }
 
   // -- status UI ------------------------------------------------------------------------
+  lost(isLost) {
+    // pn.config.disconnect_notification replaces the banner with that toast.
+    const text = this.core.toasts.settings.disconnect;
+    const toasts = this.core.toasts;
+    if (!isLost) {
+      this.banner(null);
+      toasts.dismiss("disconnect");
+      return;
+    }
+    if (text) {
+      if (!toasts.shown.has("disconnect")) toasts.show("disconnect", {message: text, kind: "error", duration: 0});
+    } else {
+      this.banner("Connection lost — reconnecting…");
+    }
+  }
+
   banner(text) {
     let el = document.getElementById("ps-banner");
     if (!text) { if (el) el.remove(); return; }
@@ -149,6 +165,7 @@ export class PageClient {
 
   overlay(text, detail) {
     this.banner(null);
+    this.core.toasts.dismiss("disconnect");
     let el = document.getElementById("ps-overlay");
     if (!el) {
       el = h("div", "ps-overlay");

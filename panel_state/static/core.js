@@ -12,6 +12,7 @@ export const PROTOCOL = /*PROTOCOL*/{
     "loaded": {"url": "object|null"},
     "event": {"ref": "string", "name": "string", "value": "any"},
     "url": {"pathname": "string", "search": "string", "hash": "string"},
+    "browser": {"info": "object"},
     "ping": {"id": "any"}
   },
   "server": {
@@ -22,10 +23,15 @@ export const PROTOCOL = /*PROTOCOL*/{
     "cookie": {"name": "string", "value": "string", "max_age": "integer|null",
                "path": "string"},
     "error": {"code": "string", "message": "string", "ref": "string|null"},
-    "pong": {"id": "any"}
+    "pong": {"id": "any"},
+    "notification": {"action": "string", "id": "integer|null", "message": "string",
+                     "kind": "string", "duration": "integer", "background": "string|null",
+                     "icon": "string|null"},
+    "notifications": {"position": "string", "max": "integer", "disconnect": "string|null"}
   },
   "patchOps": ["props", "children", "emit"],
   "urlActions": ["push", "replace", "navigate"],
+  "notificationActions": ["show", "dismiss", "clear"],
   "errors": ["app_error", "bad_json", "bad_message", "bad_token", "bad_version",
              "invalid_value", "not_open", "session_expired", "too_large", "unknown_ref",
              "unknown_type"],
@@ -326,6 +332,103 @@ KINDS.Unknown = {
   update() {},
 };
 
+// -- notifications ----------------------------------------------------------------------
+// Toasts the session sends (pn.state.notifications). Every text goes in as textContent:
+// a message is never markup and nothing in it runs.
+
+export class Toasts {
+  constructor(doc) {
+    this.doc = doc;
+    this.settings = {position: "bottom-right", max: 5, disconnect: null};
+    this.area = null;
+    this.shown = new Map(); // id -> element
+  }
+
+  configure(msg) {
+    this.settings = {position: msg.position, max: msg.max, disconnect: msg.disconnect};
+    if (this.area) this.area.dataset.position = msg.position;
+    this.trim();
+  }
+
+  container() {
+    if (!this.area || !this.area.isConnected) {
+      this.area = h("div", "ps-notifications");
+      this.area.setAttribute("aria-live", "polite");
+      this.area.dataset.position = this.settings.position;
+      this.doc.body.append(this.area);
+    }
+    return this.area;
+  }
+
+  handle(msg) {
+    if (msg.action === "show") this.show(msg.id, msg);
+    else if (msg.action === "dismiss") this.dismiss(msg.id);
+    else if (msg.action === "clear") for (const id of [...this.shown.keys()]) this.dismiss(id);
+  }
+
+  show(id, {message, kind, duration, background, icon}) {
+    const el = h("div", "ps-notification");
+    el.dataset.kind = kind || "default";
+    el.setAttribute("role", kind === "error" || kind === "warning" ? "alert" : "status");
+    if (background) el.style.background = background;
+    if (icon) el.append(h("span", "ps-notification-icon", icon));
+    el.append(h("span", "ps-notification-text", message));
+    const close = h("button", "ps-notification-close", "×");
+    close.type = "button";
+    close.setAttribute("aria-label", "Dismiss");
+    close.addEventListener("click", () => this.dismiss(id));
+    el.append(close);
+    this.dismiss(id);
+    this.shown.set(id, el);
+    this.container().append(el);
+    if (duration > 0) setTimeout(() => { if (this.shown.get(id) === el) this.dismiss(id); }, duration);
+    this.trim();
+    return el;
+  }
+
+  dismiss(id) {
+    const el = this.shown.get(id);
+    if (!el) return;
+    this.shown.delete(id);
+    el.remove();
+  }
+
+  trim() {
+    while (this.shown.size > Math.max(1, this.settings.max)) {
+      this.dismiss(this.shown.keys().next().value);
+    }
+  }
+}
+
+// -- browser info -------------------------------------------------------------------------
+// What pn.state.browser_info holds; reported after the first render and on changes.
+
+export function browserInfo(win) {
+  const nav = win.navigator || {};
+  let timezone = null;
+  try { timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || null; } catch (err) { /* none */ }
+  let webgl = null;
+  try {
+    const canvas = win.document.createElement("canvas");
+    webgl = !!(canvas.getContext("webgl") || canvas.getContext("experimental-webgl"));
+  } catch (err) { webgl = false; }
+  const dark = win.matchMedia ? win.matchMedia("(prefers-color-scheme: dark)").matches : null;
+  const int = (v) => (Number.isFinite(v) ? Math.max(0, Math.round(v)) : null);
+  return {
+    dark_mode: dark,
+    device_pixel_ratio: Number.isFinite(win.devicePixelRatio) ? win.devicePixelRatio : null,
+    language: typeof nav.language === "string" ? nav.language.slice(0, 200) : null,
+    timezone: timezone ? String(timezone).slice(0, 200) : null,
+    timezone_offset: new Date().getTimezoneOffset(),
+    webdriver: typeof nav.webdriver === "boolean" ? nav.webdriver : null,
+    webgl,
+    screen_width: win.screen ? int(win.screen.width) : null,
+    screen_height: win.screen ? int(win.screen.height) : null,
+    window_width: int(win.innerWidth),
+    window_height: int(win.innerHeight),
+  };
+}
+
 // -- the core -----------------------------------------------------------------------------
 // A host implements send(msg) -> bool (false when not connected), rendered(msg) (the
 // first render is on screen: acknowledge it), and may implement url(action, url),
@@ -339,6 +442,28 @@ export class Core {
     this.session = null;
     this.pending = new Map(); // ping id -> resolve
     this.pings = 0;
+    const doc = root.ownerDocument || document;
+    this.toasts = new Toasts(doc);
+    this.browser = null; // the last browser info sent
+    this.watchingBrowser = false;
+  }
+
+  // -- browser info -----------------------------------------------------------------------
+  reportBrowser() {
+    const win = (this.root.ownerDocument || document).defaultView;
+    if (!win) return;
+    const info = browserInfo(win);
+    const text = JSON.stringify(info);
+    if (text !== this.browser && this.host.send({type: "browser", info})) this.browser = text;
+    if (this.watchingBrowser) return;
+    this.watchingBrowser = true;
+    let timer = null;
+    const later = () => { clearTimeout(timer); timer = setTimeout(() => this.reportBrowser(), 150); };
+    win.addEventListener("resize", later);
+    if (win.matchMedia) {
+      const query = win.matchMedia("(prefers-color-scheme: dark)");
+      if (query.addEventListener) query.addEventListener("change", later);
+    }
   }
 
   ping() {
@@ -357,6 +482,8 @@ export class Core {
       case "patch": return this.patch(msg.ops);
       case "url": return this.host.url ? this.host.url(msg.action, msg.url) : undefined;
       case "cookie": return this.host.cookie ? this.host.cookie(msg) : undefined;
+      case "notification": return this.toasts.handle(msg);
+      case "notifications": return this.toasts.configure(msg);
       case "error": return this.error(msg);
       case "pong": {
         const done = this.pending.get(msg.id);
@@ -380,6 +507,9 @@ export class Core {
       nodes.unshift(box);
     }
     this.root.replaceChildren(...nodes);
+    // Before the acknowledgement, so onload callbacks already see pn.state.browser_info.
+    this.browser = null; // a new or resumed session: tell it again
+    this.reportBrowser();
     this.host.rendered(msg);
   }
 

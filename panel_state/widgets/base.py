@@ -26,14 +26,30 @@ class Widget(Viewable):
     """Base class of widgets: a label, ``disabled``, ``visible`` and client events."""
 
     name = param.String(default="", constant=False, doc="The label shown with the widget.")
+    label = param.String(default="", doc="""
+        The label shown with the widget: the same as ``name`` (Panel 1.x's name for it);
+        setting either sets both.""")
     disabled = param.Boolean(default=False, doc="Whether the user can interact with it.")
     visible = param.Boolean(default=True, doc="Whether the widget is shown.")
 
     view_params: ClassVar[tuple[str, ...]] = ("name", "visible", "disabled")
 
     def __init__(self, **params: Any) -> None:
-        params.setdefault("name", "")  # param would otherwise invent one, e.g. 'Button00003'
+        if "label" in params and "name" in params and params["label"] != params["name"]:
+            raise ValueError(
+                f"{type(self).__name__} got name={params['name']!r} and "
+                f"label={params['label']!r}; they are the same label: pass one of them.")
+        # param would otherwise invent a name, e.g. 'Button00003'.
+        label = params.get("label", params.get("name", ""))
+        params["name"] = params["label"] = label
         super().__init__(**params)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        if name in ("name", "label"):
+            other = "label" if name == "name" else "name"
+            if other in self.param and getattr(self, other) != value:
+                super().__setattr__(other, value)  # one label, two names for it
 
     def _label(self) -> str:
         return f"{type(self).__name__} {self.name!r}" if self.name else type(self).__name__

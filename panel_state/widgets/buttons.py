@@ -21,8 +21,8 @@ class Button(Widget):
     Examples
     --------
     >>> import panel_state as pn
-    >>> button = pn.widgets.Button(name='Click me!')
-    >>> _ = button.on_click(lambda event: print('clicked', event.new))
+    >>> button = pn.widgets.Button(label='Click me!',
+    ...                            on_click=lambda event: print('clicked', event.new))
     >>> button.apply_client_change('clicks', None)
     clicked 1
     """
@@ -33,7 +33,23 @@ class Button(Widget):
 
     view_kind: ClassVar[str] = "Button"
     view_params: ClassVar[tuple[str, ...]] = (*Widget.view_params, "clicks", "button_type")
+    view_actions: ClassVar[tuple[str, ...]] = ("clicks",)
     _event_params: ClassVar[tuple[str, ...]] = ("clicks",)
+
+    def __init__(self, on_click: Callable[[param.parameterized.Event], Any] | None = None,
+                 **params: Any) -> None:
+        """``on_click``: a callback to register at once, as ``button.on_click(...)`` does.
+
+        Raises
+        ------
+        TypeError
+            When ``on_click`` is given and not callable (no button is made).
+        """
+        if on_click is not None:
+            _check_callback(on_click)
+        super().__init__(**params)
+        if on_click is not None:
+            self.on_click(on_click)
 
     def _from_client(self, name: str, value: Any) -> Any:
         # A click carries no value: each event is exactly one more click.
@@ -61,17 +77,21 @@ class Button(Widget):
         TypeError
             When ``callback`` is not callable.
         """
-        if not callable(callback):
-            raise TypeError(
-                f"Button.on_click needs a callable taking the click event, got "
-                f"{type(callback).__name__} {callback!r}."
-            )
+        _check_callback(callback)
         what = f"on_click callback {describe(callback)}"
 
         def clicked(event: param.parameterized.Event) -> None:
             run(callback, event, session=current_session(), what=what, kind="event", busy=True)
 
         return self.param.watch(clicked, "clicks", onlychanged=False)
+
+
+def _check_callback(callback: Any) -> None:
+    if not callable(callback):
+        raise TypeError(
+            f"Button.on_click needs a callable taking the click event, got "
+            f"{type(callback).__name__} {callback!r}."
+        )
 
 
 class Toggle(Widget):

@@ -19,9 +19,11 @@ import asyncio
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from .. import busy
+from .. import busy, loops, pool
+from .._params import get_value
+from ..config import config
 from ..errors import describe, handle_exception
-from ..execution import spawn
+from ..execution import run, spawn, submit
 from ..session import Session
 from . import protocol
 from .protocol import ProtocolError
@@ -40,6 +42,20 @@ class Transport(Protocol):
     def end(self, reason: str) -> None:
         """Close the client side for ``reason`` (a key of ``protocol.CLOSE_CODES``)."""
         ...
+
+
+class _Event:
+    """A browser event handled on the thread pool."""
+
+    __slots__ = ("action", "name", "obj", "started", "value")
+
+    def __init__(self, obj: Any, name: str, value: Any, action: bool) -> None:
+        self.obj, self.name, self.value, self.action = obj, name, value, action
+        self.started = False
+
+    def holds(self, later: _Event) -> bool:
+        """Whether ``later`` must wait for this earlier event to finish."""
+        return not self.action or self.obj is later.obj
 
 
 class Connection:
@@ -62,6 +78,8 @@ class Connection:
         self.error: str | None = None
         #: The close reason sent to the transport when the session is destroyed.
         self.end_reason = "expired"
+        #: Browser events on (or waiting for) the thread pool, in arrival order.
+        self._events: list[_Event] = []
         session.on_teardown(self._teardown)
 
     @property
@@ -109,8 +127,23 @@ class Connection:
     def open(self, resumed: bool) -> None:
         """Send the full render to the attached client and start flushing changes."""
         self.send(self.render_message(resumed))
+        settings = self.notification_settings()
+        if settings is not None:
+            self.send(settings)
         self.session.mark_rendered()
         self.renderer.request_flush()
+
+    def notification_settings(self) -> dict[str, Any] | None:
+        """The page's notification settings, when they differ from its defaults."""
+        if not get_value(config, "notifications"):
+            return None
+        area = self.session.peek_notifications()
+        if area is not None:
+            return area.settings()
+        disconnect = get_value(config, "disconnect_notification")
+        if disconnect is None:
+            return None
+        return protocol.notifications_message("bottom-right", 5, disconnect)
 
     # -- incoming ----------------------------------------------------------------------------
     def receive(self, msg: dict[str, Any]) -> None:
@@ -128,6 +161,8 @@ class Connection:
             self.handle_loaded(msg["url"])
         elif kind == "url":
             self.handle_url(msg)
+        elif kind == "browser":
+            self.handle_browser(msg["info"])
         elif kind == "ping":
             self.send(protocol.pong_message(msg["id"]))
         else:
@@ -137,8 +172,14 @@ class Connection:
         """The client changed ``name`` of component ``ref`` to ``value``.
 
         The change counts toward the session's busy state; what reacts to busy turning
-        True goes out first, before a slow handler holds the loop. A value the
-        component refuses is answered with an error and the component's props.
+        True goes out first, before a slow handler holds the loop. With a thread pool
+        (``config.nthreads``) the change and what it triggers (watchers, ``on_click``
+        handlers) run on the pool, as in Panel, so the loop stays free. The order the
+        user acted in holds: an event waits for every earlier event of the session that
+        changes a value (a click sees the text typed before it) and for earlier events
+        of the same component; actions on different components (two buttons) run side
+        by side. A value the component refuses is answered with an error and the
+        component's props.
         """
         renderer = self.renderer
         obj = renderer.lookup(ref)
@@ -146,13 +187,56 @@ class Connection:
             raise ProtocolError("unknown_ref", f"No component {ref!r} is displayed in this "
                                 "session (it may have been removed).", ref)
         session = self.session
+        renderer.expect_echo(ref, name, value)
+        busy.enter(session)
+        if session.busy_counter.count == 1:
+            with session.activate():
+                renderer.flush()
+        if pool.thread_pool() is None:
+            try:
+                self.apply_event(obj, name, value)
+            finally:
+                busy.exit(session)
+            return
+        self._events.append(_Event(obj, name, value, name in obj.view_actions))
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        """Start every waiting event no earlier event holds back (loop thread)."""
+        for index, event in enumerate(self._events):
+            if not event.started and not any(
+                    earlier.holds(event) for earlier in self._events[:index]):
+                event.started = True
+                self._submit(event)
+
+    def _submit(self, event: _Event) -> None:
+        session = self.session
+
+        def finished(_exc: BaseException | None) -> None:
+            busy.exit(session)
+            self._events.remove(event)
+            if session.destroyed:
+                for dropped in self._events:
+                    if not dropped.started:
+                        busy.exit(session)
+                self._events = [e for e in self._events if e.started]
+            else:
+                self._dispatch()
+
+        obj, name, value = event.obj, event.name, event.value
+        try:
+            submit(self.apply_event, obj, name, value, session=session, kind="event",
+                   what=lambda: f"the browser change of {type(obj).__name__}.{name}",
+                   done=finished)
+        except RuntimeError:  # the pool shut down meanwhile: apply it here
+            run(self.apply_event, obj, name, value, session=session, kind="event",
+                done=finished)
+
+    def apply_event(self, obj: Any, name: str, value: Any) -> None:
+        """Apply one client change to ``obj`` with the session active (any thread)."""
+        session = self.session
         before = getattr(obj, name, None) if name in obj.param else None
         with session.activate():
-            busy.enter(session)
-            if session.busy_counter.count == 1:
-                renderer.flush()
-            # After that flush: the value the client already shows is not sent back.
-            renderer.expect_echo(ref, name, value)
             try:
                 obj.apply_client_change(name, value)
             except (ValueError, TypeError) as exc:
@@ -161,14 +245,34 @@ class Connection:
                     handle_exception(exc, f"{type(obj).__name__}.{name} change", session,
                                      "event")
                     return
-                self.send(protocol.error_message(
-                    "invalid_value", f"{type(obj).__name__}.{name} rejected {value!r}: {exc}",
-                    ref))
-                self.send(renderer.resync(obj))
+                loops.call_on(session.loop, self._refused, obj, name, value, exc)
             except Exception as exc:
                 handle_exception(exc, f"{type(obj).__name__}.{name} change", session, "event")
-            finally:
-                busy.exit(session)
+
+    def _refused(self, obj: Any, name: str, value: Any, exc: Exception) -> None:
+        self.send(protocol.error_message(
+            "invalid_value", f"{type(obj).__name__}.{name} rejected {value!r}: {exc}",
+            obj.view_ref))
+        self.send(self.renderer.resync(obj))
+
+    def handle_browser(self, info: dict[str, Any]) -> None:
+        """The browser reported about itself; ``browser_info`` follows.
+
+        Raises
+        ------
+        ProtocolError
+            For a field or value ``BrowserInfo`` refuses; nothing changes then.
+        """
+        target = self.session.browser_info
+        if target is None:
+            return  # pn.config.browser_info is off
+        try:
+            target.check_client_info(info)
+        except ValueError as exc:
+            raise ProtocolError("bad_message", str(exc)) from None
+        # Watchers of browser_info are app code: their errors are reported, not refused.
+        run(target.apply_client_info, info, session=self.session, kind="watcher",
+            what="browser_info watchers")
 
     def handle_loaded(self, url: dict[str, str] | None) -> asyncio.Future[Any] | None:
         """The client rendered: reconcile the URL, then run the onload queue.
@@ -196,6 +300,10 @@ class Connection:
                 problem = exc
         future = None
         if not session.loaded:
+            ready = get_value(config, "ready_notification")
+            area = session.notifications if ready is not None else None
+            if area is not None:
+                area.success(ready, duration=3000)
             future = spawn(session.load(), session=session, what="session load",
                            kind="onload")
         if problem is not None:

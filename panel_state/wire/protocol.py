@@ -12,6 +12,8 @@ Client -> server
                                     where the client has no page URL (a notebook)
     ``event {ref, name, value}``    a widget changed ``name`` of component ``ref``
     ``url {pathname, search, hash}``the browser URL changed (back/forward, hash)
+    ``browser {info}``              what the browser reports about itself (timezone,
+                                    language, dark mode, screen and window size...)
     ``ping {id}``                   liveness / latency probe
 
 Server -> client
@@ -23,6 +25,10 @@ Server -> client
                                     ``{ref, emit}`` (a component message, e.g. stream)
     ``url {action, url}``           push / replace the browser URL, or navigate
     ``cookie {name, value, max_age, path}``  store a cookie (``Session.set_cookie``)
+    ``notification {action, id, message, kind, duration, background, icon}``
+                                    show, dismiss or clear toasts (shown as text)
+    ``notifications {position, max, disconnect}``  where toasts go, how many at once,
+                                    and the toast to show while disconnected (or null)
     ``error {code, message, ref}``  a refused message or session; state is unchanged
     ``pong {id}``                   answer to ``ping``
 
@@ -51,6 +57,7 @@ CLIENT_MESSAGES: dict[str, dict[str, str]] = {
     "loaded": {"url": "object|null"},
     "event": {"ref": "string", "name": "string", "value": "any"},
     "url": {"pathname": "string", "search": "string", "hash": "string"},
+    "browser": {"info": "object"},
     "ping": {"id": "any"},
 }
 
@@ -65,6 +72,10 @@ SERVER_MESSAGES: dict[str, dict[str, str]] = {
                "path": "string"},
     "error": {"code": "string", "message": "string", "ref": "string|null"},
     "pong": {"id": "any"},
+    "notification": {"action": "string", "id": "integer|null", "message": "string",
+                     "kind": "string", "duration": "integer", "background": "string|null",
+                     "icon": "string|null"},
+    "notifications": {"position": "string", "max": "integer", "disconnect": "string|null"},
 }
 
 #: The keys that name what a patch op does (exactly one per op, besides ``ref``).
@@ -72,6 +83,9 @@ PATCH_OPS = ("props", "children", "emit")
 
 #: How the browser applies a ``url`` message.
 URL_ACTIONS = ("push", "replace", "navigate")
+
+#: What a ``notification`` message does.
+NOTIFICATION_ACTIONS = ("show", "dismiss", "clear")
 
 #: Error codes of ``error`` messages.
 ERRORS = {
@@ -103,6 +117,7 @@ SPEC: dict[str, Any] = {
     "server": SERVER_MESSAGES,
     "patchOps": list(PATCH_OPS),
     "urlActions": list(URL_ACTIONS),
+    "notificationActions": list(NOTIFICATION_ACTIONS),
     "errors": sorted(ERRORS),
     "closeCodes": CLOSE_CODES,
 }
@@ -297,6 +312,30 @@ def error_message(code: str, message: str, ref: str | None = None) -> dict[str, 
     if code not in ERRORS:
         raise ValueError(f"Error code must be one of {sorted(ERRORS)}, got {code!r}.")
     return {"type": "error", "code": code, "message": message, "ref": ref}
+
+
+def notification_message(action: str, id: int | None = None, message: str = "",
+                         kind: str = "default", duration: int = 0,
+                         background: str | None = None,
+                         icon: str | None = None) -> dict[str, Any]:
+    """Show (``id`` new), dismiss (``id``) or clear (all) toasts.
+
+    Raises
+    ------
+    ValueError
+        For an action outside :data:`NOTIFICATION_ACTIONS`.
+    """
+    if action not in NOTIFICATION_ACTIONS:
+        raise ValueError(f"Notification action must be one of {NOTIFICATION_ACTIONS}, got "
+                         f"{action!r}.")
+    return {"type": "notification", "action": action, "id": id, "message": message,
+            "kind": kind, "duration": duration, "background": background, "icon": icon}
+
+
+def notifications_message(position: str, max: int, disconnect: str | None) -> dict[str, Any]:
+    """The page's notification settings."""
+    return {"type": "notifications", "position": position, "max": max,
+            "disconnect": disconnect}
 
 
 def pong_message(ping_id: Any) -> dict[str, Any]:

@@ -139,6 +139,7 @@ class Renderer:
         if entry.count > 0:
             return
         del self._entries[obj.view_ref]
+        self._forget_echo(obj.view_ref)
         self._release(entry)
         for child in entry.children:
             self._detach(child)
@@ -208,19 +209,30 @@ class Renderer:
         except RuntimeError:  # loop closed between the check and the call
             self._scheduled = False
 
+    def _forget_echo(self, ref: str) -> None:
+        for key in [key for key in self._echo if key[0] == ref]:
+            del self._echo[key]
+
     def expect_echo(self, ref: str, name: str, value: Any) -> None:
         """The client already shows ``value`` for prop ``name``: do not send it back."""
         self._echo[(ref, name)] = value
 
     # -- flushing (loop thread) ------------------------------------------------------------
     def flush(self) -> None:
-        """Turn the recorded ops into one patch (and a URL message) and send them."""
+        """Turn the recorded ops into one patch (and a URL message) and send them.
+
+        While the session is held (``curdoc.hold()``) nothing goes out: the ops wait
+        and the session's ``unhold()`` flushes them all as one patch.
+        """
         with self._lock:
+            if self.session.held and not self._closed:
+                self._scheduled = False
+                return
             ops, self._ops = self._ops, []
             self._open_props.clear()
             self._open_children.clear()
             self._scheduled = False
-        echo, self._echo = self._echo, {}
+        echo = self._echo  # entries go once a change of their prop is diffed
         if self._closed:
             return
         with self.session.activate():
@@ -290,7 +302,7 @@ class Renderer:
         changed = {}
         for key, value in new.items():
             if key not in old or _differs(old[key], value):
-                if (ref, key) in echo and not _differs(echo[(ref, key)], value):
+                if (ref, key) in echo and not _differs(echo.pop((ref, key)), value):
                     continue
                 changed[key] = value
         return changed
@@ -331,6 +343,7 @@ class Renderer:
         props = obj.view_props()
         if entry is not None:
             entry.props = props
+        self._forget_echo(obj.view_ref)
         return protocol.patch_message([{"ref": obj.view_ref, "props": props}])
 
     # -- teardown ----------------------------------------------------------------------------

@@ -582,7 +582,8 @@ def test_fault_block_warning_default_threshold_is_one_second():
 
 async def test_fault_thread_pool_saturated_keeps_the_loop_responsive(serve, open_client, until,
                                                                      caplog):
-    """Figure: worst ping and event round trip while 2 threads have 100 jobs queued."""
+    """Figure: worst ping while 2 threads have 100 jobs queued, and how long a browser
+    event queued behind them takes (with a pool, events run on it, as in Panel)."""
     pn.config.nthreads = 2
     done: list[int] = []
 
@@ -606,21 +607,22 @@ async def test_fault_thread_pool_saturated_keeps_the_loop_responsive(serve, open
     for client in workers:
         await client.event(client.find("Button"), "clicks", 1)
     await until(lambda: pool.in_flight() > 50)
-    pings, trips = [], []
-    value = 0
+    pings = []
+    started = time.perf_counter()
+    await observer.event(observer.find("IntSlider"), "value", 7)  # queued behind the jobs
     while pool.in_flight() > 10:
         pings.append(await observer.ping())
-        value += 1
-        started = time.perf_counter()
-        await round_trip(observer, value % 100)
-        trips.append(time.perf_counter() - started)
+    await observer.wait_for(lambda c: c.props(c.find("Str"))["text"] == "7", timeout=10)
+    trip = (time.perf_counter() - started) * 1000
     await until(lambda: len(done) == 100 and pool.in_flight() == 0, timeout=10)
     assert len(pings) >= 5
-    worst_ping, worst_trip = max(pings) * 1000, max(trips) * 1000
-    print(f"pool saturated: worst ping {worst_ping:.1f} ms, worst round trip "
-          f"{worst_trip:.1f} ms over {len(pings)} probes")
-    assert worst_ping < 250 and worst_trip < 250
-    assert not any(s.busy for s in server.sessions) and pn.state.process_busy is False
+    worst_ping = max(pings) * 1000
+    print(f"pool saturated: worst ping {worst_ping:.1f} ms over {len(pings)} probes; an "
+          f"event queued behind the jobs took {trip:.0f} ms")
+    assert worst_ping < 250
+    await round_trip(observer, 8)  # and once the pool is free, events are quick again
+    await until(lambda: not any(s.busy for s in server.sessions)
+                and pn.state.process_busy is False)
     assert unexpected(caplog) == []
 
 

@@ -1,0 +1,7 @@
+"""``panel.io.browser``: ``BrowserInfo``."""
+
+from __future__ import annotations
+
+from ..browser import BrowserInfo
+
+__all__ = ["BrowserInfo"]
