@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "panel_state"
 #: Bottom to top. A module may import only modules of its own layer or below.
 LAYERS = [
     {"config", "_params", "compat", "contracts", "context", "loops", "registry", "urls", "query",
-     "scheduling", "timers", "wire.protocol"},
+     "scheduling", "timers", "tracebacks", "wire.protocol"},
     {"errors", "busy", "pool", "lifespan", "extension"},
     {"execution"},
     {"links", "urlsync", "location", "viewable", "periodic", "tasks"},

@@ -22,7 +22,10 @@ export const PROTOCOL = /*PROTOCOL*/{
     "cookie": {"name": "string", "value": "string", "max_age": "integer|null",
                "path": "string"},
     "error": {"code": "string", "message": "string", "ref": "string|null"},
-    "pong": {"id": "any"}
+    "pong": {"id": "any"},
+    "reload": {"token": "string"},
+    "exception": {"kind": "string", "what": "string", "name": "string", "message": "string",
+                  "file": "string|null", "line": "integer|null", "traceback": "string"}
   },
   "patchOps": ["props", "children", "emit"],
   "urlActions": ["push", "replace", "navigate"],
@@ -30,7 +33,7 @@ export const PROTOCOL = /*PROTOCOL*/{
              "invalid_value", "not_open", "session_expired", "too_large", "unknown_ref",
              "unknown_type"],
   "closeCodes": {"refused": 4001, "expired": 4002, "superseded": 4003, "slow": 4004,
-                 "shutdown": 1001}
+                 "shutdown": 1001, "reloaded": 4005}
 }/*END PROTOCOL*/;
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -329,7 +332,8 @@ KINDS.Unknown = {
 // -- the core -----------------------------------------------------------------------------
 // A host implements send(msg) -> bool (false when not connected), rendered(msg) (the
 // first render is on screen: acknowledge it), and may implement url(action, url),
-// cookie(msg) and error(msg).
+// cookie(msg), error(msg), reload(token) (--dev: swap to a fresh session) and
+// exception(msg) (--dev: show an exception of user code; a toast without it).
 
 export class Core {
   constructor(root, host) {
@@ -358,6 +362,10 @@ export class Core {
       case "url": return this.host.url ? this.host.url(msg.action, msg.url) : undefined;
       case "cookie": return this.host.cookie ? this.host.cookie(msg) : undefined;
       case "error": return this.error(msg);
+      case "reload": return this.host.reload ? this.host.reload(msg.token) : undefined;
+      case "exception":
+        if (this.host.exception) return this.host.exception(msg);
+        return this.toast(`${msg.name}: ${msg.message}`);
       case "pong": {
         const done = this.pending.get(msg.id);
         this.pending.delete(msg.id);
