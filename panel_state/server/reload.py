@@ -27,6 +27,7 @@ a large overlay over the last good UI) and every callback's of this server's ses
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import importlib.util
 import logging
 import os
@@ -52,6 +53,13 @@ if TYPE_CHECKING:
 __all__ = ["Reloader"]
 
 log = logging.getLogger(__name__)
+
+
+def _digest(path: Path) -> bytes | None:
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+    except OSError:  # gone for now (an editor's rename): counts as a change
+        return None
 
 
 class Reloader:
@@ -96,6 +104,7 @@ class Reloader:
         self.generation: dict[str, int] = dict.fromkeys(config.apps, 0)
         self._ran: weakref.WeakKeyDictionary[Session, int] = weakref.WeakKeyDictionary()
         self._timer: asyncio.TimerHandle | None = None
+        self._digests: dict[Path, bytes | None] = {}
         #: How many reloads ran (each a debounced batch of changes).
         self.reloads = 0
 
@@ -108,8 +117,8 @@ class Reloader:
         self.setup_modules = set(self.modules.scan())
         context.open_hooks.append(self.opened)
         errors.add_listener(self._on_error)
+        self._watch()
         if self.watcher is not None:
-            self.watcher.watch(self.files())
             self.watcher.start()
 
     def stop(self) -> None:
@@ -124,6 +133,14 @@ class Reloader:
             self.context.open_hooks.remove(self.opened)
         if self.swaps is not None:
             self.swaps.clear()
+
+    def _watch(self) -> None:
+        """Watch :meth:`files`, remembering the content of those not seen before."""
+        files = self.files()
+        for path in files - self._digests.keys():
+            self._digests[path] = _digest(path)
+        if self.watcher is not None:
+            self.watcher.watch(files)
 
     def files(self) -> set[Path]:
         """Every file watched now: the apps' sources, the setup, the local modules."""
@@ -165,9 +182,25 @@ class Reloader:
         elif self.debouncer.deadline is not None:
             self._timer = loop.call_at(self.debouncer.deadline, self._due)
 
+    def _edited(self, paths: Iterable[Path]) -> set[Path]:
+        """The ``paths`` whose content differs from when they were last seen."""
+        edited = set()
+        for path in paths:
+            digest = _digest(path)
+            if digest is None or digest != self._digests.get(path):
+                edited.add(path)
+            self._digests[path] = digest
+        return edited
+
     def reload(self, paths: Iterable[Path]) -> list[str]:
-        """Act on changed ``paths`` now; returns the routes whose tabs were told to swap."""
-        changed = set(paths)
+        """Act on changed ``paths`` now; returns the routes whose tabs were told to swap.
+
+        A file saved with the content it had (an editor's trailing metadata event, a
+        ``touch``) changes nothing and reloads nothing.
+        """
+        changed = self._edited(paths)
+        if not changed:
+            return []
         self.reloads += 1
         apps = self.server.config.apps
         setup_hit = (self.setup_file in changed
@@ -187,8 +220,7 @@ class Reloader:
         log.info("Autoreload: %s changed; reloading %s",
                  ", ".join(sorted(p.name for p in changed)), ", ".join(routes) or "nothing")
         self._swap_tabs(set(routes))
-        if self.watcher is not None:
-            self.watcher.watch(self.files())
+        self._watch()
         return routes
 
     def _rerun_setup(self) -> None:
@@ -229,9 +261,8 @@ class Reloader:
         session = lease.session
         if not resumed:
             self._ran[session] = self.generation.get(lease.route, 0)
-            new = self.modules.scan()
-            if new and self.watcher is not None:
-                self.watcher.watch(self.files())
+            if self.modules.scan():
+                self._watch()
             self.swaps.opened(lease)
         elif self._ran.get(session, 0) != self.generation.get(lease.route, 0):
             self.swaps.begin(lease)  # it missed a change while its socket was down

@@ -19,6 +19,7 @@ export class PageClient {
     this.lastUrl = null;
     this.swap = null; // the in-place reload under way (--dev)
     this.swaps = 0; // in-place reloads done
+    this.shown = false;
     window.addEventListener("popstate", () => this.reportUrl());
     window.addEventListener("hashchange", () => this.reportUrl());
     this.connect();
@@ -130,6 +131,7 @@ export class PageClient {
 
   // -- host hooks (called by the core) -------------------------------------------------
   rendered(msg) {
+    if (!msg.error) this.shown = true; // a working UI is on the page
     this.attempt = 0;
     this.setStatus("open");
     this.banner(null);
@@ -237,7 +239,8 @@ export class PageClient {
       el.replaceChildren(this.closer(el), h("p", "ps-dev-title", `${msg.name}: ${msg.message}`),
         h("p", "ps-dev-where", where), h("p", "ps-dev-what", `while running the ${msg.what}`),
         h("pre", "ps-dev-trace", msg.traceback),
-        h("p", "ps-dev-hint", "The page shows the last version that ran; save a fix to reload it."));
+        h("p", "ps-dev-hint", this.shown ? "The page shows the last version that ran; save a fix to reload it."
+          : "Save a fix to load the app."));
       return;
     }
     let box = document.getElementById("ps-dev-notes");

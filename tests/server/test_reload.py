@@ -285,7 +285,6 @@ async def test_reload_shows_callback_exceptions_in_dev_and_only_logs_them_otherw
 
 async def test_reload_census_after_50_reloads_nothing_of_the_old_runs_survives(
         dev, folder, open_client):
-    (folder / "helper.py").write_text("def label(n):\n    return f'run {n}'\n")
     app = folder / "app.py"
     app.write_text("")
     server = dev({"/app": str(app)})
@@ -293,13 +292,14 @@ async def test_reload_census_after_50_reloads_nothing_of_the_old_runs_survives(
     sessions, widgets, callbacks, modules = [], [], [], []
     client = None
     for n in range(51):
+        save(folder / "helper.py", f"def label():\n    return 'run {n}'\n")
         save(app, f"""
             import helper
             import panel_state as pn
             slider = pn.widgets.IntSlider(name="s", start=0, end=9)
             cb = pn.state.add_periodic_callback(lambda: None, period=60_000)
             pn.state.cache["last"] = (slider, cb)
-            pn.Column(pn.pane.Str(helper.label({n})), slider).servable()
+            pn.Column(pn.pane.Str(helper.label()), slider).servable()
         """)
         if client is None:
             server.config.apps["/app"].reload()
