@@ -46,3 +46,8 @@ def test_extension_refuses_names_that_are_not_strings():
 def test_extension_rejects_a_bad_value_with_params_error():
     with pytest.raises(ValueError, match="nthreads"):
         pn.extension(nthreads=-1)
+
+
+def test_extension_autoreload_is_a_config_option_now_not_a_warning():
+    pn.extension(autoreload=True)  # warnings are errors here: none is raised
+    assert pn.config.autoreload is True

@@ -95,6 +95,13 @@ def _compile(path: Path, role: str) -> types.CodeType:
             f"{role} {str(path)!r} has a syntax error at line {exc.lineno}: {exc.msg}.") from None
 
 
+def _docstring(path: Path) -> str | None:
+    try:
+        return ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return None
+
+
 def as_viewable(obj: Any) -> Viewable:
     """Turn what an app function returned into something the client can show."""
     return obj if isinstance(obj, Viewable) else panel(obj)
@@ -164,7 +171,7 @@ class ScriptApp(App):
         else:
             self.code = _compile(self.path, "App script")
         self.title = None
-        doc = ast.get_docstring(ast.parse(self.path.read_text(encoding="utf-8")))
+        doc = _docstring(self.path) if self.failure is None else None
         # Scripts import their neighbours (helpers, shared modules) as they would when
         # run with python, however they are served.
         self.paths = ImportPaths()

@@ -286,23 +286,21 @@ async def test_reload_shows_callback_exceptions_in_dev_and_only_logs_them_otherw
 async def test_reload_census_after_50_reloads_nothing_of_the_old_runs_survives(
         dev, folder, open_client):
     app = folder / "app.py"
-    app.write_text("")
+    save(app, """
+        import helper
+        import panel_state as pn
+        slider = pn.widgets.IntSlider(name="s", start=0, end=9)
+        cb = pn.state.add_periodic_callback(lambda: None, period=60_000)
+        pn.state.cache["last"] = (slider, cb)
+        pn.Column(pn.pane.Str(helper.label()), slider).servable()
+    """)
     server = dev({"/app": str(app)})
     reloader = server.reloader
     sessions, widgets, callbacks, modules = [], [], [], []
     client = None
     for n in range(51):
         save(folder / "helper.py", f"def label():\n    return 'run {n}'\n")
-        save(app, f"""
-            import helper
-            import panel_state as pn
-            slider = pn.widgets.IntSlider(name="s", start=0, end=9)
-            cb = pn.state.add_periodic_callback(lambda: None, period=60_000)
-            pn.state.cache["last"] = (slider, cb)
-            pn.Column(pn.pane.Str(helper.label()), slider).servable()
-        """)
         if client is None:
-            server.config.apps["/app"].reload()
             client = await open_client(server.url + "app")
         else:
             reloader.reload({app, folder / "helper.py"})
@@ -323,3 +321,13 @@ async def test_reload_census_after_50_reloads_nothing_of_the_old_runs_survives(
     assert len(running_callbacks()) == 1 and len(live_sessions()) == 1
     assert reloader.swaps.completed == 50
     await client.close()
+
+
+async def test_reload_pn_config_autoreload_is_the_default_of_pn_serve(serve, folder):
+    app = folder / "app.py"
+    save(app, APP.format(text="x"))
+    assert serve({"/app": str(app)}).reloader is None
+    pn.config.autoreload = True
+    server = serve({"/app": str(app)})
+    assert server.reloader is not None and server.reloader.files() == {app}
+    assert serve({"/app": str(app)}, autoreload=False).reloader is None
