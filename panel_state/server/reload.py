@@ -9,8 +9,9 @@ module they import (:mod:`panel_state.server.modules`) -- with watchfiles
 * an app's own file changed: that app re-reads it, and each of its open tabs swaps in
   place to a fresh run in a fresh session (:mod:`panel_state.server.swap`);
 * a local module changed: the local modules are taken out of ``sys.modules`` (so the
-  next run imports them afresh) and every app's tabs swap;
-* the setup script, or a module only it imports, changed: what setup started is
+  next run imports them afresh; those setup imported stay, shared with its tasks) and
+  every app's tabs swap;
+* the setup script, or a local module setup imported, changed: what setup started is
   undone (tasks cancelled, periodic callbacks stopped, lifecycle hooks removed) and
   setup runs again *in this process*, then every app's tabs swap. Restarting the
   process instead, as uvicorn does, would cut every websocket; in-process keeps the
@@ -207,8 +208,11 @@ class Reloader:
                      or bool(self.modules.names_for(changed) & self.setup_modules))
         module_hit = bool(self.modules.names_for(changed) - self.setup_modules)
         routes = [route for route, app in apps.items() if changed & set(app.sources())]
-        if setup_hit or module_hit:
+        if setup_hit:  # setup runs again: every local module is imported afresh
             self.modules.forget(edited=changed)
+        elif module_hit:  # what setup imported stays: its tasks and the apps share it
+            self.modules.forget(set(self.modules.files) - self.setup_modules, edited=changed)
+        if setup_hit or module_hit:
             routes = list(apps)
         if setup_hit:
             self._rerun_setup()

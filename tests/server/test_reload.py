@@ -331,3 +331,26 @@ async def test_reload_pn_config_autoreload_is_the_default_of_pn_serve(serve, fol
     server = serve({"/app": str(app)})
     assert server.reloader is not None and server.reloader.files() == {app}
     assert serve({"/app": str(app)}, autoreload=False).reloader is None
+
+
+async def test_reload_keeps_what_setup_imported_when_only_an_app_module_changed(
+        dev, folder, open_client):
+    (folder / "shared.py").write_text("value = 'unset'\n")
+    (folder / "helper.py").write_text("word = 'one'\n")
+    setup = folder / "setup.py"
+    save(setup, "import shared\nshared.value = 'set by setup'\n")
+    app = folder / "app.py"
+    save(app, """
+        import helper, shared
+        import panel_state as pn
+        pn.pane.Str(f"{helper.word} {shared.value}").servable()
+    """)
+    server = dev({"/app": str(app)}, setup=str(setup))
+    assert server.reloader.setup_modules == {"shared"}
+    client = await open_client(server.url + "app")
+    assert text_of(client) == "one set by setup"
+    save(folder / "helper.py", "word = 'two'\n")
+    server.reloader.changes(events(folder / "helper.py"))
+    new = await client.follow_reload()
+    assert text_of(new) == "two set by setup"  # the same shared module, not a fresh one
+    await new.close()
