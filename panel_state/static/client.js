@@ -7,6 +7,18 @@ import {Core, PROTOCOL, h} from "./core.js";
 
 const CLOSE = PROTOCOL.closeCodes;
 
+// The page-level element with this id (its class is the id too), made on first use.
+function fixed(id, tag, role) {
+  let el = document.getElementById(id);
+  if (!el) {
+    el = h(tag, id);
+    el.id = id;
+    el.setAttribute("role", role);
+    document.body.append(el);
+  }
+  return el;
+}
+
 export class PageClient {
   constructor(root) {
     this.root = root;
@@ -193,26 +205,13 @@ export class PageClient {
 
   // -- status UI ------------------------------------------------------------------------
   banner(text) {
-    let el = document.getElementById("ps-banner");
-    if (!text) { if (el) el.remove(); return; }
-    if (!el) {
-      el = h("div", "ps-banner");
-      el.id = "ps-banner";
-      el.setAttribute("role", "status");
-      document.body.append(el);
-    }
-    el.textContent = text;
+    if (!text) { document.getElementById("ps-banner")?.remove(); return; }
+    fixed("ps-banner", "div", "status").textContent = text;
   }
 
   overlay(text, detail) {
     this.banner(null);
-    let el = document.getElementById("ps-overlay");
-    if (!el) {
-      el = h("div", "ps-overlay");
-      el.id = "ps-overlay";
-      el.setAttribute("role", "alertdialog");
-      document.body.append(el);
-    }
+    const el = fixed("ps-overlay", "div", "alertdialog");
     const box = h("div", "ps-overlay-box");
     box.append(h("p", "ps-overlay-text", text));
     if (detail) box.append(h("p", "ps-overlay-detail", detail));
@@ -228,14 +227,8 @@ export class PageClient {
   exception(msg) {
     const where = msg.file ? `${msg.file}, line ${msg.line}` : msg.what;
     if (msg.kind === "app" || msg.kind === "setup") {
-      let el = document.getElementById("ps-dev-error");
-      if (!el) {
-        el = h("section", "ps-dev-error");
-        el.id = "ps-dev-error";
-        el.setAttribute("role", "alertdialog");
-        el.setAttribute("aria-label", "Error in the app");
-        document.body.append(el);
-      }
+      const el = fixed("ps-dev-error", "section", "alertdialog");
+      el.setAttribute("aria-label", "Error in the app");
       el.replaceChildren(this.closer(el), h("p", "ps-dev-title", `${msg.name}: ${msg.message}`),
         h("p", "ps-dev-where", where), h("p", "ps-dev-what", `while running the ${msg.what}`),
         h("pre", "ps-dev-trace", msg.traceback),
@@ -243,13 +236,7 @@ export class PageClient {
           : "Save a fix to load the app."));
       return;
     }
-    let box = document.getElementById("ps-dev-notes");
-    if (!box) {
-      box = h("div", "ps-dev-notes");
-      box.id = "ps-dev-notes";
-      box.setAttribute("role", "log");
-      document.body.append(box);
-    }
+    const box = fixed("ps-dev-notes", "div", "log");
     const note = h("div", "ps-dev-note");
     note.setAttribute("role", "alert");
     const details = h("details", "ps-dev-details");
@@ -268,10 +255,7 @@ export class PageClient {
   }
 
   clearExceptions() {
-    for (const id of ["ps-dev-error", "ps-dev-notes"]) {
-      const el = document.getElementById(id);
-      if (el) el.remove();
-    }
+    for (const id of ["ps-dev-error", "ps-dev-notes"]) document.getElementById(id)?.remove();
   }
 }
 

@@ -66,20 +66,30 @@ def folder(tmp_path, monkeypatch):
         del sys.modules[name]
 
 
+@pytest.fixture
+def dev_tab(dev, folder, open_client):
+    """``app, server, client = await dev_tab(source, **kwargs)``: ``app.py`` saved with
+    ``source``, served at ``/app`` with autoreload, and one tab open on it."""
+
+    async def start(source, load=True, **kwargs):
+        app = folder / "app.py"
+        save(app, source)
+        server = dev({"/app": str(app)}, **kwargs)
+        return app, server, await open_client(server.url + "app", load=load)
+
+    return start
+
+
 def text_of(client) -> str:
     return client.props(client.find("Str"))["text"]
 
 
-async def test_reload_an_edited_script_swaps_the_tab_and_ends_the_old_session_once(
-        dev, folder, open_client):
-    app = folder / "app.py"
-    save(app, APP.format(text="one") + textwrap.dedent("""
+async def test_reload_an_edited_script_swaps_the_tab_and_ends_the_old_session_once(dev_tab, folder):
+    app, server, client = await dev_tab(APP.format(text="one") + textwrap.dedent("""
         pn.state.add_periodic_callback(lambda: None, period=60_000)
         pn.state.on_session_destroyed(lambda ctx: pn.state.cache.setdefault(
             "ended", []).append(ctx.id))
     """))
-    server = dev({"/app": str(app)})
-    client = await open_client(server.url + "app")
     old = client.session
     save(app, APP.format(text="two"))
     server.reloader.changes(events(app))
@@ -92,13 +102,9 @@ async def test_reload_an_edited_script_swaps_the_tab_and_ends_the_old_session_on
     await new.close()
 
 
-async def test_reload_ignores_files_it_does_not_watch_and_debounces_a_burst(
-        dev, folder, open_client):
-    app = folder / "app.py"
-    save(app, APP.format(text="one"))
-    server = dev({"/app": str(app)})
+async def test_reload_ignores_files_it_does_not_watch_and_debounces_a_burst(dev_tab, folder):
+    app, server, client = await dev_tab(APP.format(text="one"))
     reloader = server.reloader
-    client = await open_client(server.url + "app")
     reloader.changes({(Change.modified, str(folder / "notes.txt")),
                       (Change.added, str(folder / ".app.py.swp"))})
     await client.settle()
@@ -135,12 +141,8 @@ def test_reload_debouncer_one_batch_per_burst_and_at_most_two_per_second():
         Debouncer(quiet=2, max_wait=1)
 
 
-async def test_reload_a_syntax_error_keeps_the_tab_on_its_last_good_session(
-        dev, folder, open_client):
-    app = folder / "app.py"
-    save(app, APP.format(text="good"))
-    server = dev({"/app": str(app)})
-    client = await open_client(server.url + "app")
+async def test_reload_a_syntax_error_keeps_the_tab_on_its_last_good_session(dev_tab, folder):
+    app, server, client = await dev_tab(APP.format(text="good"))
     save(app, "import panel_state as pn\nx = (\n")
     server.reloader.changes(events(app))
     failed = await client.follow_reload()
@@ -161,24 +163,19 @@ async def test_reload_a_syntax_error_keeps_the_tab_on_its_last_good_session(
     await new.close()
 
 
-async def test_reload_a_new_tab_on_a_broken_app_gets_the_exception_not_a_blank_page(
-        dev, folder, open_client):
-    app = folder / "app.py"
-    save(app, "import panel_state as pn\nimport helper_that_is_missing\n")
-    server = dev({"/app": str(app)})
-    client = await open_client(server.url + "app", load=False)
+async def test_reload_a_new_tab_on_a_broken_app_gets_the_exception_not_a_blank_page(dev_tab):
+    app, _server, client = await dev_tab("import panel_state as pn\nimport missing_helper\n",
+                                         load=False)
     shown = await client.expect("exception")
     assert "ModuleNotFoundError" in client.render_error
     assert shown["name"] == "ModuleNotFoundError" and shown["what"] == "app at /app"
     assert (shown["file"], shown["line"]) == (str(app), 2)
 
 
-async def test_reload_an_edited_local_module_is_imported_afresh(dev, folder, open_client):
+async def test_reload_an_edited_local_module_is_imported_afresh(dev_tab, folder):
     (folder / "helper.py").write_text("def word():\n    return 'alpha'\n")
-    app = folder / "app.py"
-    save(app, "import helper\nimport panel_state as pn\npn.pane.Str(helper.word()).servable()\n")
-    server = dev({"/app": str(app)})
-    client = await open_client(server.url + "app")
+    _app, server, client = await dev_tab(
+        "import helper\nimport panel_state as pn\npn.pane.Str(helper.word()).servable()\n")
     assert text_of(client) == "alpha"
     assert folder / "helper.py" in server.reloader.files()
     first = sys.modules["helper"]
@@ -190,16 +187,13 @@ async def test_reload_an_edited_local_module_is_imported_afresh(dev, folder, ope
     await new.close()
 
 
-async def test_reload_keeps_the_url_state_of_the_tab(dev, folder, open_client):
-    app = folder / "app.py"
-    save(app, """
+async def test_reload_keeps_the_url_state_of_the_tab(dev_tab, folder):
+    app, server, client = await dev_tab("""
         import panel_state as pn
         n = pn.widgets.IntSlider(name="n", start=0, end=10, value=1)
         pn.state.location.sync(n, {"value": "n"})
         pn.Column(pn.pane.Str("v1"), n).servable()
     """)
-    server = dev({"/app": str(app)})
-    client = await open_client(server.url + "app")
     await client.event(client.find("IntSlider"), "value", 7)
     await client.wait_for(lambda c: any("n=7" in u["url"] for u in c.urls))
     save(app, (folder / "app.py").read_text().replace("v1", "v2"))
@@ -210,12 +204,8 @@ async def test_reload_keeps_the_url_state_of_the_tab(dev, folder, open_client):
     await new.close()
 
 
-async def test_reload_a_tab_whose_socket_was_down_swaps_when_it_returns(
-        dev, folder, open_client):
-    app = folder / "app.py"
-    save(app, APP.format(text="before"))
-    server = dev({"/app": str(app)})
-    client = await open_client(server.url + "app")
+async def test_reload_a_tab_whose_socket_was_down_swaps_when_it_returns(dev_tab, folder):
+    app, server, client = await dev_tab(APP.format(text="before"))
     await client.drop()
     save(app, APP.format(text="after"))
     server.reloader.reload({app})
@@ -226,7 +216,7 @@ async def test_reload_a_tab_whose_socket_was_down_swaps_when_it_returns(
     await new.close()
 
 
-async def test_reload_an_edited_setup_script_reruns_it_in_process(dev, folder, open_client):
+async def test_reload_an_edited_setup_script_reruns_it_in_process(dev_tab, folder):
     setup = folder / "setup.py"
     setup_text = """
         import panel_state as pn
@@ -237,10 +227,7 @@ async def test_reload_an_edited_setup_script_reruns_it_in_process(dev, folder, o
         pn.state.on_session_created(lambda s: feed.append("created-{word}"))
     """
     save(setup, setup_text.format(word="old"))
-    app = folder / "app.py"
-    save(app, APP.format(text="x"))
-    server = dev({"/app": str(app)}, setup=str(setup))
-    client = await open_client(server.url + "app")
+    _app, server, client = await dev_tab(APP.format(text="x"), setup=str(setup))
     first = scheduled_tasks()["tick"]
     assert pn.state.cache["feed"] == ["old", "created-old"]
     save(setup, setup_text.format(word="new"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 import os
 import threading
+from contextlib import contextmanager
 
 import panel_state.server.watcher
 from panel_state.server.watcher import FileWatcher
@@ -17,6 +18,20 @@ def save(path, text: str) -> None:
     os.replace(tmp, path)
 
 
+@contextmanager
+def watching(files):
+    """A started FileWatcher of ``files`` (ready) and the batches it delivered."""
+    batches: list[set] = []
+    watcher = FileWatcher(batches.append, name="panel_state-test-watcher")
+    watcher.watch(files)
+    watcher.start()
+    try:
+        assert watcher.wait_ready()
+        yield watcher, batches
+    finally:
+        watcher.stop()
+
+
 def test_watcher_doctests():
     assert doctest.testmod(panel_state.server.watcher).failed == 0
 
@@ -24,19 +39,12 @@ def test_watcher_doctests():
 def test_watcher_delivers_an_editor_save_of_a_watched_file_and_nothing_else(tmp_path):
     app = tmp_path / "app.py"
     app.write_text("x = 1\n")
-    batches: list[set] = []
-    watcher = FileWatcher(batches.append, name="panel_state-test-watcher")
-    watcher.watch([app])
-    watcher.start()
-    try:
-        assert watcher.wait_ready()
+    with watching([app]) as (_watcher, batches):
         (tmp_path / "notes.txt").write_text("not watched")
         save(app, "x = 2\n")
         wait_until(lambda: batches)
         paths = {path for batch in batches for _change, path in batch}
         assert paths == {str(app.resolve())}  # the temporary file and notes.txt filtered out
-    finally:
-        watcher.stop()
     assert not any(t.name == "panel_state-test-watcher" for t in threading.enumerate())
 
 
@@ -46,16 +54,9 @@ def test_watcher_follows_files_in_a_new_folder(tmp_path):
     first, second = tmp_path / "a" / "app.py", tmp_path / "b" / "mod.py"
     first.write_text("")
     second.write_text("")
-    batches: list[set] = []
-    watcher = FileWatcher(batches.append, name="panel_state-test-watcher")
-    watcher.watch([first])
-    watcher.start()
-    try:
-        assert watcher.wait_ready()
+    with watching([first]) as (watcher, batches):
         watcher.watch([first, second])
         assert watcher.wait_ready()
         save(second, "y = 1\n")
         wait_until(lambda: batches)
         assert {path for _change, path in batches[0]} == {str(second.resolve())}
-    finally:
-        watcher.stop()
