@@ -9,6 +9,7 @@ flags into a :class:`~panel_state.server.config.ServerConfig`; serving is
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import logging
 import os
 import sys
@@ -76,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--check-unused-sessions", type=_positive("--check-unused-sessions", 10),
                        default=None, metavar="MS", help="milliseconds between checks for "
                        f"unused sessions (default {config.check_unused_sessions})")
+    serve.add_argument("--autoreload", "--dev", action="store_true", dest="autoreload",
+                       help="development mode: after a save, every open tab swaps in place "
+                       "to a fresh run of the app (local modules and --setup included) and "
+                       "exceptions show in the page (needs the [dev] extra: watchfiles)")
     serve.add_argument("--show", action="store_true", help="open the app in a web browser")
     serve.add_argument("--log-level", default="info",
                        choices=["debug", "info", "warning", "error"], help="default info")
@@ -93,8 +98,16 @@ def serve_command(args: argparse.Namespace) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.setup is not None and not os.path.isfile(args.setup):
         return _error(f"setup script {args.setup!r} does not exist.")
+    if args.autoreload and args.num_procs > 1:
+        return _error(f"--autoreload (--dev) reloads apps inside one process and cannot be "
+                      f"combined with --num-procs {args.num_procs}; drop --num-procs while "
+                      "developing.")
+    if args.autoreload and importlib.util.find_spec("watchfiles") is None:
+        return _error("--autoreload (--dev) needs watchfiles; install it with "
+                      "pip install 'panel_state[dev]'.")
     try:
-        apps = discover(args.apps, exclude=[args.setup] if args.setup else [])
+        apps = discover(args.apps, exclude=[args.setup] if args.setup else [],
+                        defer_errors=args.autoreload)
     except AppError as exc:
         return _error(str(exc))
     try:
@@ -103,9 +116,11 @@ def serve_command(args: argparse.Namespace) -> int:
             allow_websocket_origin=tuple(args.allow_websocket_origin), setup=args.setup,
             unused_session_lifetime=args.unused_session_lifetime,
             check_unused_sessions=args.check_unused_sessions, nthreads=args.num_threads,
-            num_procs=args.num_procs, show=args.show)
+            num_procs=args.num_procs, show=args.show, autoreload=args.autoreload)
     except ValueError as exc:
         return _error(str(exc).rstrip("."))
+    if cfg.autoreload:  # as `panel serve --dev` does: app code may ask pn.config
+        config.autoreload = True
     server = Server(cfg)
     try:
         server.bind()

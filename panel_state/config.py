@@ -61,6 +61,15 @@ class Config(param.Parameterized):
         doc="Milliseconds between checks for sessions whose lifetime has run out.",
     )
 
+    autoreload = param.Boolean(
+        default=False,
+        doc="""
+        Development mode (``panel-state serve --dev``): ``pn.serve`` watches the apps'
+        files and the local modules they import, and every open tab swaps to a fresh run
+        of the changed app in place; exceptions are shown in the page. The default of
+        ``pn.serve(autoreload=...)``; ``panel-state serve --dev`` sets it.""",
+    )
+
     block_warning_threshold = param.Number(
         default=1.0,
         bounds=(0, None),

@@ -7,6 +7,9 @@ the ``panel_state.errors`` logger and handed to ``pn.config.exception_handler``:
 ``handler(exc)``, or ``handler(exc, context)`` when the handler takes two arguments,
 where ``context`` is an :class:`ErrorContext` (which callback, which session, which
 kind of callback).
+
+Listeners (:func:`add_listener`) see every reported exception with its context after
+the log line; ``--dev`` uses one to show callback exceptions in the page.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +26,8 @@ from .config import config
 if TYPE_CHECKING:
     from .session import Session
 
-__all__ = ["KINDS", "ErrorContext", "describe", "handle_exception"]
+__all__ = ["KINDS", "ErrorContext", "add_listener", "describe", "handle_exception",
+           "remove_listener"]
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +79,25 @@ def describe(fn: Any) -> str:
 
 _arity: dict[Any, bool] = {}
 
+#: Called with ``(exc, context)`` for every reported exception (see add_listener).
+_listeners: list[Callable[[BaseException, ErrorContext], Any]] = []
+
+
+def add_listener(listener: Callable[[BaseException, ErrorContext], Any]) -> None:
+    """Call ``listener(exc, context)`` for every exception reported from now on.
+
+    Listeners run after the log line and before ``config.exception_handler``, on the
+    thread that reported the exception; one that raises is logged and the rest run.
+    """
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def remove_listener(listener: Callable[[BaseException, ErrorContext], Any]) -> None:
+    """Stop calling ``listener`` (no error if it was not added)."""
+    if listener in _listeners:
+        _listeners.remove(listener)
+
 
 def _takes_context(handler: Any) -> bool:
     """Whether ``handler`` accepts a second positional argument (looked up once)."""
@@ -119,6 +143,12 @@ def handle_exception(exc: BaseException, what: str, session: Session | None = No
     """
     where = f" in session {session.id[:8]}" if session is not None else ""
     log.error("Error in %s%s: %s", what, where, exc, exc_info=exc)
+    for listener in list(_listeners):
+        try:
+            listener(exc, ErrorContext(what, kind, session))
+        except Exception as listener_exc:
+            log.error("An error listener raised while handling an error in %s", what,
+                      exc_info=listener_exc)
     handler = config.exception_handler
     if handler is None:
         return

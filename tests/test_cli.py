@@ -208,3 +208,15 @@ def test_cli_short_secret_is_one_clear_line(tmp_path, monkeypatch):
     assert len(lines) == 1
     assert lines[0].startswith(
         "panel-state serve: error: PANEL_STATE_SECRET must be at least 16 characters")
+
+
+def test_cli_dev_is_autoreload_and_refuses_several_processes_in_one_line(tmp_path):
+    parser = build_parser()
+    for flag in ("--dev", "--autoreload"):
+        assert parser.parse_args(["serve", "app.py", flag]).autoreload is True
+    assert parser.parse_args(["serve", "app.py"]).autoreload is False
+    result = run("serve", write(tmp_path / "ok.py", APP), "--dev", "--num-procs", "2")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "panel-state serve: error: --autoreload (--dev) reloads apps inside one process and "
+        "cannot be combined with --num-procs 2; drop --num-procs while developing."]

@@ -8,7 +8,7 @@ import logging
 import pytest
 
 import panel_state as pn
-from panel_state import execution
+from panel_state import errors, execution
 from panel_state.errors import ErrorContext, describe, handle_exception
 from panel_state.testing import session
 
@@ -62,3 +62,26 @@ def test_errors_every_runner_kind_reaches_the_two_argument_handler(kind):
     pn.config.exception_handler = lambda exc, ctx: seen.append(ctx)
     execution.run(lambda: 1 / 0, what="user code", kind=kind)
     assert [(c.what, c.kind) for c in seen] == [("user code", kind)]
+
+
+def test_errors_listeners_see_every_report_after_the_log_line_and_one_may_fail(caplog):
+    seen: list[tuple[str, str]] = []
+
+    def broken(exc, context):
+        raise RuntimeError("listener bug")
+
+    def listener(exc, context):
+        seen.append((str(exc), context.kind))
+
+    errors.add_listener(broken)
+    errors.add_listener(listener)
+    errors.add_listener(listener)  # once per callable
+    try:
+        errors.handle_exception(ValueError("boom"), "a periodic tick", kind="periodic")
+    finally:
+        errors.remove_listener(broken)
+        errors.remove_listener(listener)
+    errors.remove_listener(listener)  # not added any more: no error
+    errors.handle_exception(ValueError("later"), "another tick")
+    assert seen == [("boom", "periodic")]
+    assert "An error listener raised while handling an error in a periodic tick" in caplog.text

@@ -59,3 +59,8 @@ def test_extension_refuses_an_unknown_option_naming_it_even_among_panel_ones():
     with pytest.raises(TypeError, match=r"got unknown option\(s\) \['notificatons'\]"):
         pn.extension(notifications=False, notificatons=True)
     assert pn.config.notifications is True
+
+
+def test_extension_autoreload_is_a_config_option_now_not_a_warning():
+    pn.extension(autoreload=True)  # warnings are errors here: none is raised
+    assert pn.config.autoreload is True

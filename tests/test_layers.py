@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "panel_state"
 #: Bottom to top. A module may import only modules of its own layer or below.
 LAYERS = [
     {"config", "_params", "compat", "contracts", "context", "loops", "registry", "urls", "query",
-     "scheduling", "timers", "wire.protocol", "hashing", "browser"},
+     "scheduling", "timers", "tracebacks", "wire.protocol", "hashing", "browser"},
     {"errors", "busy", "pool", "lifespan", "extension", "caching"},
     {"execution"},
     {"links", "urlsync", "location", "viewable", "periodic", "tasks", "hooks", "history",

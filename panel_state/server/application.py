@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import tornado.web
@@ -28,6 +29,9 @@ from .handlers import STATIC_PREFIX, WS_PATH, IndexHandler, PageHandler
 from .sessions import SessionManager
 from .tokens import make_token
 from .websocket import SocketTransport
+
+if TYPE_CHECKING:
+    from .sessions import Lease
 
 __all__ = ["STATIC_DIR", "ServerContext", "make_application", "routes"]
 
@@ -58,6 +62,9 @@ class ServerContext:
         self.manager = manager or SessionManager(config, loop)
         self.connections: set[SocketTransport] = set()
         self.static_urls: dict[str, str] = {}
+        #: Called as ``hook(lease, resumed)`` after a socket opened a session and sent
+        #: its render (the ``--autoreload`` swap listens here).
+        self.open_hooks: list[Callable[[Lease, bool], Any]] = []
 
     @property
     def apps(self) -> Any:
@@ -69,10 +76,16 @@ class ServerContext:
         return self.manager.title_for(route)
 
     def issue_token(self, *, app: str, protocol: str, host: str, uri: str,
-                    headers: dict[str, str], now: float) -> str:
-        """A fresh session token for one page request."""
+                    headers: dict[str, str], now: float, nonce: str | None = None) -> str:
+        """A fresh session token for one page request (``nonce``: the session id to be)."""
         return make_token(self.config.secret, app=app, protocol=protocol, host=host, uri=uri,
-                          headers=headers, now=now, lifetime=self.config.token_lifetime)
+                          headers=headers, now=now, lifetime=self.config.token_lifetime,
+                          nonce=nonce)
+
+    def opened(self, lease: Lease, resumed: bool) -> None:
+        """A socket opened ``lease``'s session and sent its render: run the open hooks."""
+        for hook in list(self.open_hooks):
+            hook(lease, resumed)
 
     def origin_allowed(self, origin: str, host: str) -> bool:
         """Same origin always; otherwise an ``--allow-websocket-origin`` entry must match."""

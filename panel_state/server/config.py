@@ -77,6 +77,9 @@ class ServerConfig:
         Processes serving the port (forked by ``panel-state serve``).
     show : bool
         Open the app in a browser once listening.
+    autoreload : bool
+        Development mode (``--dev``): watch the apps' files and swap open tabs to fresh
+        runs after edits; show exceptions in the page. One process only.
 
     Raises
     ------
@@ -101,6 +104,7 @@ class ServerConfig:
     nthreads: int | None = None
     num_procs: int = 1
     show: bool = False
+    autoreload: bool = False
 
     def __post_init__(self) -> None:
         if not self.apps:
@@ -138,6 +142,12 @@ class ServerConfig:
         _int("max_message_size", self.max_message_size, 1, " bytes")
         _int("max_write_buffer", self.max_write_buffer, 1, " bytes")
         _int("num_procs", self.num_procs, 1)
+        if not isinstance(self.autoreload, bool):
+            raise TypeError(f"autoreload must be True or False, got {self.autoreload!r}.")
+        if self.autoreload and self.num_procs > 1:
+            raise ValueError(f"autoreload reloads apps inside one process and cannot be "
+                             f"combined with num_procs={self.num_procs}; use num_procs=1 "
+                             "while developing.")
         if self.nthreads is not None:
             _int("nthreads", self.nthreads, 0)
 

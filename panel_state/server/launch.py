@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import loops
+from ..config import config as pn_config
 from ..viewable import Viewable
 from .config import ServerConfig, Setup
 from .loader import App, make_app
@@ -21,7 +22,7 @@ __all__ = ["SETTINGS", "apps_from", "serve"]
 
 #: The keyword settings ``serve`` passes on to the server's configuration.
 SETTINGS = ("secret", "token_lifetime", "unused_session_lifetime", "check_unused_sessions",
-            "max_message_size", "max_write_buffer")
+            "max_message_size", "max_write_buffer", "autoreload")
 
 
 def _normalise_route(route: Any) -> str:
@@ -83,7 +84,9 @@ def serve(panels: Viewable | Callable[[], Any] | dict[str, Any] | str, port: int
         ``on_session_created`` and global ``on_session_destroyed`` belong there).
     **settings
         ``secret``, ``token_lifetime`` (s), ``unused_session_lifetime`` (ms),
-        ``check_unused_sessions`` (ms), ``max_message_size``, ``max_write_buffer``.
+        ``check_unused_sessions`` (ms), ``max_message_size``, ``max_write_buffer``;
+        ``autoreload`` (default ``pn.config.autoreload``): development mode, as
+        ``panel-state serve --dev`` (serve script paths to have them reloaded).
 
     Returns
     -------
@@ -107,6 +110,7 @@ def serve(panels: Viewable | Callable[[], Any] | dict[str, Any] | str, port: int
     if unknown:
         raise TypeError(f"serve() got unknown setting(s) {unknown}; known settings are "
                         f"{list(SETTINGS)}.")
+    settings.setdefault("autoreload", pn_config.autoreload)
     apps, titles = apps_from(panels, title)
     origins = [websocket_origin] if isinstance(websocket_origin, str) else websocket_origin
     server = Server(ServerConfig(apps=apps, port=port, address=address or "127.0.0.1",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import collections
+import importlib
 import itertools
 import os
 import sys
@@ -94,18 +95,46 @@ def _compile(path: Path, role: str) -> types.CodeType:
             f"{role} {str(path)!r} has a syntax error at line {exc.lineno}: {exc.msg}.") from None
 
 
+def _docstring(path: Path) -> str | None:
+    try:
+        return ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return None
+
+
 def as_viewable(obj: Any) -> Viewable:
     """Turn what an app function returned into something the client can show."""
     return obj if isinstance(obj, Viewable) else panel(obj)
 
 
 class App:
-    """One route's app. Subclasses implement :meth:`_execute`."""
+    """One route's app. Subclasses implement :meth:`_execute`.
+
+    For ``--autoreload``, an app built from files names them in :meth:`sources` and
+    re-reads them in :meth:`reload`; every session opened afterwards runs the new code.
+    """
 
     title: str | None = None
+    #: Why the last :meth:`reload` failed; every run raises it until a reload succeeds.
+    failure: BaseException | None = None
+    _failure_tb: types.TracebackType | None = None
 
     def close(self) -> None:
         """The server stopped serving this app (no-op by default)."""
+
+    def _failed(self, exc: BaseException | None) -> None:
+        self.failure = exc
+        self._failure_tb = exc.__traceback__ if exc is not None else None
+
+    def sources(self) -> tuple[Path, ...]:
+        """The files this app is built from, watched by ``--autoreload`` (none by default)."""
+        return ()
+
+    def reload(self) -> None:
+        """Re-read :meth:`sources` after they changed (no-op by default).
+
+        Never raises: a file that no longer compiles makes the next :meth:`run` raise.
+        """
 
     def run(self, session: Session) -> list[Viewable]:
         """Run the app for ``session`` (active) and return the roots to show.
@@ -113,6 +142,8 @@ class App:
         Exceptions from the app propagate to the caller.
         """
         with session.activate():
+            if self.failure is not None:  # the same traceback each time, not a growing one
+                raise self.failure.with_traceback(self._failure_tb)
             result = self._execute(session)
             if not session.roots and result is not None:
                 session.add_root(as_viewable(result))
@@ -127,19 +158,40 @@ def _forget_module(name: str, _session: Session) -> None:
 
 
 class ScriptApp(App):
-    """A ``.py`` script compiled once and executed in a fresh module per session."""
+    """A ``.py`` script compiled once and executed in a fresh module per session.
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    With ``defer_errors`` (``--dev``), a script that does not compile is still served:
+    each session's run raises its SyntaxError, shown in the page, until it is fixed.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, defer_errors: bool = False) -> None:
         self.path = Path(path).resolve()
-        self.code = _compile(self.path, "App script")
+        if defer_errors and self.path.is_file():
+            self.reload()
+        else:
+            self.code = _compile(self.path, "App script")
         self.title = None
-        doc = ast.get_docstring(ast.parse(self.path.read_text(encoding="utf-8")))
+        doc = _docstring(self.path) if self.failure is None else None
         # Scripts import their neighbours (helpers, shared modules) as they would when
         # run with python, however they are served.
         self.paths = ImportPaths()
         self.paths.add(str(self.path.parent))
         #: The first line of the script's docstring, shown on the index page.
         self.description = doc.strip().splitlines()[0].replace("``", "") if doc else ""
+
+    def sources(self) -> tuple[Path, ...]:
+        """The script."""
+        return (self.path,)
+
+    def reload(self) -> None:
+        """Compile the script again; a failure is raised by each run until fixed."""
+        try:
+            source = self.path.read_text(encoding="utf-8")
+            self.code = compile(source, str(self.path), "exec", dont_inherit=True)
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as exc:
+            self._failed(exc)
+        else:
+            self._failed(None)
 
     def _execute(self, session: Session) -> Any:
         name = f"{APP_MODULE_PREFIX}{next(_module_ids)}"
@@ -161,11 +213,39 @@ class ScriptApp(App):
 
 
 class FunctionApp(App):
-    """A function called once per session; what it returns is shown."""
+    """A function called once per session; what it returns is shown.
+
+    A top-level function of an importable module (not ``__main__``) is reloadable:
+    its module is its source, and :meth:`reload` imports it afresh and takes the
+    function of the same name from it.
+    """
 
     def __init__(self, fn: Callable[[], Any], title: str | None = None) -> None:
         self.fn = fn
         self.title = title
+
+    def sources(self) -> tuple[Path, ...]:
+        """The file of the function's module, if it can be imported again."""
+        name = getattr(self.fn, "__qualname__", "")
+        module = sys.modules.get(getattr(self.fn, "__module__", None) or "")
+        file = getattr(module, "__file__", None)
+        if module is None or module.__name__ == "__main__" or not file or "." in name:
+            return ()
+        return (Path(file).resolve(),)
+
+    def reload(self) -> None:
+        """Import the function's module afresh and take the new function."""
+        if not self.sources():
+            return
+        name = self.fn.__module__
+        previous = sys.modules.pop(name)
+        try:
+            self.fn = getattr(importlib.import_module(name), self.fn.__qualname__)
+        except Exception as exc:  # the module is broken: each run says so until fixed
+            sys.modules[name] = previous
+            self._failed(exc)
+        else:
+            self._failed(None)
 
     def _execute(self, session: Session) -> Any:
         return self.fn()
@@ -218,12 +298,15 @@ def _route_for(path: Path) -> str:
 
 
 def discover(paths: Iterable[str | os.PathLike[str]],
-             exclude: Iterable[str | os.PathLike[str]] = ()) -> dict[str, App]:
+             exclude: Iterable[str | os.PathLike[str]] = (), *,
+             defer_errors: bool = False) -> dict[str, App]:
     """Map CLI app arguments (scripts and folders of scripts) to routes.
 
     Each script is served at ``/<stem>``, as Panel does; ``/`` redirects to a single
     app or lists several. Files starting with ``_`` in a folder are skipped, and so
-    are the ``exclude`` paths (the ``--setup`` script living next to the apps).
+    are the ``exclude`` paths (the ``--setup`` script living next to the apps). With
+    ``defer_errors`` (``--dev``) a script with a syntax error is served anyway and
+    shows its error in the page.
 
     Raises
     ------
@@ -252,7 +335,7 @@ def discover(paths: Iterable[str | os.PathLike[str]],
             raise AppError(
                 f"Two apps would be served at {route!r}: {apps[route]!r} and {str(script)!r}; "
                 "rename one of them.")
-        apps[route] = ScriptApp(script)
+        apps[route] = ScriptApp(script, defer_errors=defer_errors)
     return apps
 
 

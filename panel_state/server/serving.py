@@ -40,6 +40,7 @@ from ..session import Session
 from .application import ServerContext, make_application
 from .config import ServerConfig, Setup
 from .loader import AppError, ImportPaths, SetupError, run_setup
+from .reload import Reloader
 
 __all__ = ["Server"]
 
@@ -66,6 +67,10 @@ class Server:
         self.context: ServerContext | None = None
         self.http_server: HTTPServer | None = None
         self.lifespan = Lifespan("the server's setup")
+        #: What the script started before this server's loop existed (it waited for it).
+        self.early = Lifespan("work started before the server")
+        #: Watches and reloads the apps with ``autoreload=True`` (``--dev``), else None.
+        self.reloader: Reloader | None = None
         self.state = "new"
         self._paths = ImportPaths()
         self._stop_event: asyncio.Event | None = None
@@ -143,14 +148,19 @@ class Server:
                 value = getattr(self.config, name)
                 if value is not None:
                     setattr(pn_config, name, value)
-            with recording(self.lifespan):
+            if self.config.autoreload:  # before setup: what setup imports is setup's
+                self.reloader = Reloader(self)
+            with recording(self.early):
                 self._adopt_pending(loop)
-                if self.config.setup is not None:
+            if self.config.setup is not None:
+                with recording(self.lifespan):
                     self._run_setup(self.config.setup)
             self.context = ServerContext(self.config, loop)
             self.http_server = HTTPServer(make_application(self.context))
             assert self.sockets is not None
             self.http_server.add_sockets(self.sockets)
+            if self.reloader is not None:
+                self.reloader.start(self.context)
         except BaseException:
             self._release()
             self.state = "stopped"
@@ -189,6 +199,25 @@ class Server:
             handle_exception(exc, f"setup script {name}", kind="setup")
             raise SetupError(f"setup script {name} raised {type(exc).__name__}: {exc}") from exc
 
+    def restart_setup(self) -> BaseException | None:
+        """Undo what the setup script started and run it again (``--autoreload``).
+
+        On the server's loop thread. Tasks are cancelled, periodic callbacks stopped
+        and lifecycle hooks removed; then the script runs again, recording anew.
+        Returns what it raised (already logged and reported), or None.
+        """
+        setup = self.config.setup
+        if setup is None:
+            return None
+        self.lifespan.close()
+        self.lifespan = Lifespan("the server's setup")
+        try:
+            with recording(self.lifespan):
+                self._run_setup(setup)
+        except AppError as exc:
+            return exc
+        return None
+
     def _close(self) -> None:
         """Stop accepting, destroy the sessions, stop what setup started (loop thread)."""
         if self.state in ("stopping", "stopped"):
@@ -207,7 +236,10 @@ class Server:
 
     def _release(self) -> None:
         """Give back what startup took: lifespan, import paths, default loop, sockets."""
+        if self.reloader is not None:
+            self.reloader.stop()
         self.lifespan.close()
+        self.early.close()
         for app in self.apps.values():
             app.close()
         self._paths.close()

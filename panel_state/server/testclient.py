@@ -360,6 +360,23 @@ class ProtocolClient:
         await self.connect()
         return await self.hello(timeout=timeout)
 
+    async def follow_reload(self, timeout: float = 5.0, load: bool = True) -> ProtocolClient:
+        """Do what the page does with a ``--dev`` ``reload``: open the fresh session.
+
+        Waits for the ``reload`` message, opens its token's session on a new socket
+        (acknowledging the load with this client's URL if it rendered without error)
+        and returns the new client. Close both when done.
+        """
+        msg = await self.expect("reload", timeout=timeout)
+        new = ProtocolClient(self.url, cookies=self.cookies, headers=self.headers,
+                             origin=self.origin)
+        new.token, new.ws_path, new.page = msg["token"], self.ws_path, self.page
+        await new.connect()
+        await new.hello(timeout=timeout)
+        if load and new.render_error is None:
+            await new.ack_load()
+        return new
+
     async def close(self) -> None:
         """Close the socket."""
         await self.drop()

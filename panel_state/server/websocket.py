@@ -191,3 +191,4 @@ class SocketTransport(WebSocketHandler):
         lease.disconnected_at = None
         lease.connection.attach(self)
         lease.connection.open(resumed)
+        context.opened(lease, resumed)

@@ -7,6 +7,18 @@ import {Core, PROTOCOL, h} from "./core.js";
 
 const CLOSE = PROTOCOL.closeCodes;
 
+// The page-level element with this id (its class is the id too), made on first use.
+function fixed(id, tag, role) {
+  let el = document.getElementById(id);
+  if (!el) {
+    el = h(tag, id);
+    el.id = id;
+    el.setAttribute("role", role);
+    document.body.append(el);
+  }
+  return el;
+}
+
 export class PageClient {
   constructor(root) {
     this.root = root;
@@ -17,6 +29,9 @@ export class PageClient {
     this.attempt = 0;
     this.socket = null;
     this.lastUrl = null;
+    this.swap = null; // the in-place reload under way (--dev)
+    this.swaps = 0; // in-place reloads done
+    this.shown = false;
     window.addEventListener("popstate", () => this.reportUrl());
     window.addEventListener("hashchange", () => this.reportUrl());
     this.connect();
@@ -25,24 +40,35 @@ export class PageClient {
   ping() { return this.core.ping(); }
 
   // -- connection ----------------------------------------------------------------------
-  connect() {
+  open(token, onMessage, onClose) {
     const proto = location.protocol === "https:" ? "wss:" : "ws:";
     const socket = new WebSocket(`${proto}//${location.host}${this.wsPath}`);
-    this.socket = socket;
     socket.onopen = () => {
-      socket.send(JSON.stringify({type: "hello", v: PROTOCOL.version, token: this.token}));
+      socket.send(JSON.stringify({type: "hello", v: PROTOCOL.version, token}));
     };
     socket.onmessage = (ev) => {
-      if (socket !== this.socket) return;
       let msg;
       try { msg = JSON.parse(ev.data); } catch (err) { console.error("panel_state: bad message", err); return; }
-      this.core.handle(msg);
+      onMessage(msg);
     };
-    socket.onclose = (ev) => { if (socket === this.socket) this.closed(ev.code, ev.reason); };
+    socket.onclose = (ev) => onClose(ev.code, ev.reason);
+    return socket;
+  }
+
+  connect() {
+    const socket = this.open(this.token,
+      (msg) => { if (socket === this.socket) this.core.handle(msg); },
+      (code, reason) => { if (socket === this.socket) this.closed(code, reason); });
+    this.socket = socket;
   }
 
   closed(code, reason) {
     this.socket = null;
+    if (code === CLOSE.reloaded) {
+      // Replaced by a fresh run (--dev); the swap under way takes over this page.
+      if (!this.swap) this.overlay("This session was replaced by a newer run of the app.");
+      return;
+    }
     if (code === CLOSE.refused || code === CLOSE.expired) {
       this.setStatus("expired");
       this.overlay("Session expired — reload the page to start a new one.", reason);
@@ -60,6 +86,48 @@ export class PageClient {
     setTimeout(() => this.connect(), delay);
   }
 
+  // -- in-place reload (--dev) ------------------------------------------------------------
+  // The server hands over a fresh token; a second socket opens its session and renders
+  // it into a detached root. A clean render replaces the page's root (URL, scroll and
+  // this page kept); one with an app error is dropped and the old UI stays.
+  reload(token) {
+    if (this.swap) this.swap.socket.close();
+    const swap = {token, socket: null, root: this.root.cloneNode(false), core: null};
+    swap.root.dataset.token = token;
+    swap.core = new Core(swap.root, {
+      send: (msg) => swap.socket.readyState === WebSocket.OPEN && (swap.socket.send(JSON.stringify(msg)), true),
+      rendered: (msg) => this.swapped(swap, msg),
+      url: (action, url) => this.url(action, url),
+      cookie: (msg) => this.cookie(msg),
+      error: (msg) => this.error(msg),
+      exception: (msg) => this.exception(msg),
+    });
+    swap.socket = this.open(token, (msg) => swap.core.handle(msg), (code, reason) => {
+      if (swap.socket === this.socket) this.closed(code, reason);
+      else if (this.swap === swap) this.swap = null;
+    });
+    this.swap = swap;
+  }
+
+  swapped(swap, msg) {
+    if (this.swap !== swap) return;
+    this.swap = null;
+    if (msg.error) return; // the new run raised: its exception message follows
+    const [x, y] = [window.scrollX, window.scrollY];
+    const old = this.socket;
+    this.root.replaceWith(swap.root);
+    this.root = swap.root;
+    this.core = swap.core;
+    this.core.host = this;
+    this.socket = swap.socket;
+    this.token = swap.token;
+    this.swaps += 1;
+    window.scrollTo(x, y);
+    this.clearExceptions();
+    if (old) old.close();
+    this.rendered(msg);
+  }
+
   send(msg) {
     if (this.socket && this.socket.readyState === WebSocket.OPEN) {
       this.socket.send(JSON.stringify(msg));
@@ -75,6 +143,7 @@ export class PageClient {
 
   // -- host hooks (called by the core) -------------------------------------------------
   rendered(msg) {
+    if (!msg.error) this.shown = true; // a working UI is on the page
     this.attempt = 0;
     this.setStatus("open");
     this.lost(false);
@@ -152,27 +221,14 @@ export class PageClient {
   }
 
   banner(text) {
-    let el = document.getElementById("ps-banner");
-    if (!text) { if (el) el.remove(); return; }
-    if (!el) {
-      el = h("div", "ps-banner");
-      el.id = "ps-banner";
-      el.setAttribute("role", "status");
-      document.body.append(el);
-    }
-    el.textContent = text;
+    if (!text) { document.getElementById("ps-banner")?.remove(); return; }
+    fixed("ps-banner", "div", "status").textContent = text;
   }
 
   overlay(text, detail) {
     this.banner(null);
     this.core.toasts.dismiss("disconnect");
-    let el = document.getElementById("ps-overlay");
-    if (!el) {
-      el = h("div", "ps-overlay");
-      el.id = "ps-overlay";
-      el.setAttribute("role", "alertdialog");
-      document.body.append(el);
-    }
+    const el = fixed("ps-overlay", "div", "alertdialog");
     const box = h("div", "ps-overlay-box");
     box.append(h("p", "ps-overlay-text", text));
     if (detail) box.append(h("p", "ps-overlay-detail", detail));
@@ -181,6 +237,42 @@ export class PageClient {
     button.addEventListener("click", () => window.location.reload());
     box.append(button);
     el.replaceChildren(box);
+  }
+
+  // -- exceptions of user code (--dev) ------------------------------------------------------
+  // Every string is set as textContent: a traceback is shown, never interpreted.
+  exception(msg) {
+    const where = msg.file ? `${msg.file}, line ${msg.line}` : msg.what;
+    if (msg.kind === "app" || msg.kind === "setup") {
+      const el = fixed("ps-dev-error", "section", "alertdialog");
+      el.setAttribute("aria-label", "Error in the app");
+      el.replaceChildren(this.closer(el), h("p", "ps-dev-title", `${msg.name}: ${msg.message}`),
+        h("p", "ps-dev-where", where), h("p", "ps-dev-what", `while running the ${msg.what}`),
+        h("pre", "ps-dev-trace", msg.traceback),
+        h("p", "ps-dev-hint", this.shown ? "The page shows the last version that ran; save a fix to reload it."
+          : "Save a fix to load the app."));
+      return;
+    }
+    const box = fixed("ps-dev-notes", "div", "log");
+    const note = h("div", "ps-dev-note");
+    note.setAttribute("role", "alert");
+    const details = h("details", "ps-dev-details");
+    details.append(h("summary", null, `${msg.what} — ${where}`), h("pre", "ps-dev-trace", msg.traceback));
+    note.append(this.closer(note), h("p", "ps-dev-title", `${msg.name}: ${msg.message}`), details);
+    box.append(note);
+    while (box.childElementCount > 5) box.firstElementChild.remove();
+  }
+
+  closer(el) {
+    const button = h("button", "ps-dev-close", "×");
+    button.type = "button";
+    button.setAttribute("aria-label", "Dismiss");
+    button.addEventListener("click", () => el.remove());
+    return button;
+  }
+
+  clearExceptions() {
+    for (const id of ["ps-dev-error", "ps-dev-notes"]) document.getElementById(id)?.remove();
   }
 }
 

@@ -27,7 +27,10 @@ export const PROTOCOL = /*PROTOCOL*/{
     "notification": {"action": "string", "id": "integer|null", "message": "string",
                      "kind": "string", "duration": "integer", "background": "string|null",
                      "icon": "string|null"},
-    "notifications": {"position": "string", "max": "integer", "disconnect": "string|null"}
+    "notifications": {"position": "string", "max": "integer", "disconnect": "string|null"},
+    "reload": {"token": "string"},
+    "exception": {"kind": "string", "what": "string", "name": "string", "message": "string",
+                  "file": "string|null", "line": "integer|null", "traceback": "string"}
   },
   "patchOps": ["props", "children", "emit"],
   "urlActions": ["push", "replace", "navigate"],
@@ -36,7 +39,7 @@ export const PROTOCOL = /*PROTOCOL*/{
              "invalid_value", "not_open", "session_expired", "too_large", "unknown_ref",
              "unknown_type"],
   "closeCodes": {"refused": 4001, "expired": 4002, "superseded": 4003, "slow": 4004,
-                 "shutdown": 1001}
+                 "shutdown": 1001, "reloaded": 4005}
 }/*END PROTOCOL*/;
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -432,7 +435,8 @@ export function browserInfo(win) {
 // -- the core -----------------------------------------------------------------------------
 // A host implements send(msg) -> bool (false when not connected), rendered(msg) (the
 // first render is on screen: acknowledge it), and may implement url(action, url),
-// cookie(msg) and error(msg).
+// cookie(msg), error(msg), reload(token) (--dev: swap to a fresh session) and
+// exception(msg) (--dev: show an exception of user code; a toast without it).
 
 export class Core {
   constructor(root, host) {
@@ -485,6 +489,10 @@ export class Core {
       case "notification": return this.toasts.handle(msg);
       case "notifications": return this.toasts.configure(msg);
       case "error": return this.error(msg);
+      case "reload": return this.host.reload ? this.host.reload(msg.token) : undefined;
+      case "exception":
+        if (this.host.exception) return this.host.exception(msg);
+        return this.toast(`${msg.name}: ${msg.message}`);
       case "pong": {
         const done = this.pending.get(msg.id);
         this.pending.delete(msg.id);

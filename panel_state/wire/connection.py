@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from .. import busy, loops, pool
 from .._params import get_value
 from ..config import config
+from ..context import detached_context
 from ..errors import describe, handle_exception
 from ..execution import run, spawn, submit
 from ..session import Session
@@ -375,7 +376,9 @@ class Connection:
         self.renderer.close()
         transport, self.transport = self.transport, None
         if transport is not None:
-            transport.end(self.end_reason)
+            # Outside the session's scope: a timer the transport arms on the way out
+            # (tornado's close timeout) must not hold the destroyed session until then.
+            detached_context().run(transport.end, self.end_reason)
 
     def __repr__(self) -> str:
         return f"<Connection {self.session!r}>"

@@ -31,6 +31,15 @@ Server -> client
                                     and the toast to show while disconnected (or null)
     ``error {code, message, ref}``  a refused message or session; state is unchanged
     ``pong {id}``                   answer to ``ping``
+    ``reload {token}``              ``--dev``: the app's code changed. Open a fresh
+                                    session with ``token`` (a new connection, a new
+                                    ``hello``) and swap its render in place of this one
+                                    if it rendered without error; the server then ends
+                                    the old session (close code ``reloaded``)
+    ``exception {kind, what, name, message, file, line, traceback}``  ``--dev``: user
+                                    code raised ``name`` (the exception class); ``kind``
+                                    is ``app`` while running the app, ``setup`` for the
+                                    setup script, else the callback's kind. All text
 
 A node is ``{ref, kind, props, children}``. Encoding and decoding here are pure
 functions of their inputs; nothing in this module touches sockets or the loop.
@@ -76,6 +85,9 @@ SERVER_MESSAGES: dict[str, dict[str, str]] = {
                      "kind": "string", "duration": "integer", "background": "string|null",
                      "icon": "string|null"},
     "notifications": {"position": "string", "max": "integer", "disconnect": "string|null"},
+    "reload": {"token": "string"},
+    "exception": {"kind": "string", "what": "string", "name": "string", "message": "string",
+                  "file": "string|null", "line": "integer|null", "traceback": "string"},
 }
 
 #: The keys that name what a patch op does (exactly one per op, besides ``ref``).
@@ -109,6 +121,7 @@ CLOSE_CODES = {
     "superseded": 4003,   # another connection took over this session
     "slow": 4004,         # the client did not keep up with its outgoing buffer
     "shutdown": 1001,     # server going away: reconnect (and then likely expire)
+    "reloaded": 4005,     # --dev: this session was replaced by a fresh run in place
 }
 
 SPEC: dict[str, Any] = {
@@ -341,3 +354,19 @@ def notifications_message(position: str, max: int, disconnect: str | None) -> di
 def pong_message(ping_id: Any) -> dict[str, Any]:
     """The answer to a ``ping``."""
     return {"type": "pong", "id": ping_id}
+
+
+def reload_message(token: str) -> dict[str, Any]:
+    """Tell the page to swap to a fresh session opened with ``token`` (``--dev``)."""
+    return {"type": "reload", "token": token}
+
+
+def exception_message(kind: str, what: str, report: dict[str, Any]) -> dict[str, Any]:
+    """Show an exception of user code in the page (``--dev``).
+
+    ``report`` is :func:`panel_state.tracebacks.summarize`'s dict; its ``type`` (the
+    exception class) travels as ``name``, since ``type`` names the message.
+    """
+    return {"type": "exception", "kind": kind, "what": what, "name": report["type"],
+            "message": report["message"], "file": report["file"], "line": report["line"],
+            "traceback": report["traceback"]}

@@ -58,3 +58,12 @@ def test_server_config_replace_validates_the_copy():
     assert cfg.replace(port=5006).port == 5006 and cfg.port == 0
     with pytest.raises(ValueError, match="port must be"):
         cfg.replace(port=-1)
+
+
+def test_server_config_autoreload_is_one_process_only_and_a_bool():
+    assert ServerConfig(apps=APPS, autoreload=True).autoreload is True
+    with pytest.raises(ValueError, match="autoreload reloads apps inside one process and "
+                                         "cannot be combined with num_procs=2"):
+        ServerConfig(apps=APPS, autoreload=True, num_procs=2)
+    with pytest.raises(TypeError, match="autoreload must be True or False, got 'yes'"):
+        ServerConfig(apps=APPS, autoreload="yes")  # type: ignore[arg-type]

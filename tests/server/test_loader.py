@@ -121,3 +121,47 @@ def test_setup_script_missing_or_broken_is_an_app_error(tmp_path):
         run_setup(str(tmp_path / "nope.py"))
     with pytest.raises(AppError, match="syntax error"):
         run_setup(str(write(tmp_path / "s.py", "x = (\n")))
+
+
+def test_script_app_deferring_errors_serves_a_broken_script_until_it_is_fixed(tmp_path):
+    path = write(tmp_path / "app.py", "import panel_state as pn\nx = (\n")
+    with pytest.raises(AppError, match="has a syntax error at line 2"):
+        ScriptApp(path)
+    app = discover([path], defer_errors=True)["/app"]
+    assert app.sources() == (path.resolve(),)
+    for _ in range(2):  # the same error, with the same traceback, every run
+        session = Session("http://localhost/app")
+        with pytest.raises(SyntaxError, match="was never closed") as info:
+            app.run(session)
+        assert info.value.lineno == 2
+        session.destroy()
+    write(path)
+    app.reload()
+    session = Session("http://localhost/app")
+    (root,) = app.run(session)
+    assert root.object == "x"
+    session.destroy()
+
+
+def test_function_app_of_a_module_reloads_the_module_afresh(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "dev_views.py").write_text("def view():\n    return 'first'\n")
+    import dev_views
+
+    try:
+        app = make_app(dev_views.view)
+        assert app.sources() == ((tmp_path / "dev_views.py").resolve(),)
+        (tmp_path / "dev_views.py").write_text("def view():\n    return 'second!'\n")
+        app.reload()
+        session = Session("http://localhost/")
+        assert app.run(session)[0].object == "second!"
+        session.destroy()
+        (tmp_path / "dev_views.py").write_text("def view(:\n")
+        app.reload()
+        session = Session("http://localhost/")
+        with pytest.raises(SyntaxError):
+            app.run(session)
+        session.destroy()
+    finally:
+        sys.modules.pop("dev_views", None)
+    assert make_app(lambda: "x").sources() == ()  # not a module's top-level function
