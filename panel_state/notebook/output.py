@@ -93,7 +93,7 @@ class NotebookOutput:
         self.transport = CommTransport(widget, self._handle, self.connection.describe_message,
                                        self._view_closed, self._comm_closed)
         #: The output's widget model id (what the front end knows it by).
-        self.id: str = str(widget.model_id)
+        self.id: str = self.transport.model_id
         _outputs[self.id] = self
         self.session.run_created_hooks()
 

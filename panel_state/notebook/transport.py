@@ -55,6 +55,7 @@ class CommTransport:
         self._on_view_closed = on_view_closed
         self._on_comm_closed = on_comm_closed
         self.ended = False
+        self._model_id = str(widget.model_id)
         #: Messages sent and received, for the curious and the benchmarks.
         self.sent = 0
         self.received = 0
@@ -72,16 +73,24 @@ class CommTransport:
         self.widget.send({"ps": protocol.encode(message)})
 
     def end(self, reason: str) -> None:
-        """Close the output's comm (its views go blank); ``reason`` is logged."""
+        """Close the output's comm (its views go blank) and its layout's; ``reason`` is
+        logged."""
         if self.ended:
             return
         self.ended = True
-        log.debug("Closing notebook output %s (%s)", self.widget.model_id, reason)
-        self.widget.close()
+        log.debug("Closing notebook output %s (%s)", self.model_id, reason)
+        layout = getattr(self.widget, "layout", None)
+        self.widget.close()  # a no-op for a comm the front end closed
+        if layout is not None:
+            layout.close()  # ipywidgets gives every DOM widget a layout widget of its own
+
+    @property
+    def model_id(self) -> str:
+        """The widget model id (also once closed)."""
+        return self._model_id
 
     # -- incoming ------------------------------------------------------------------------------
     def _closed_by_front_end(self, _msg: Any) -> None:
-        self.ended = True
         self._on_comm_closed()
 
     def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
@@ -113,5 +122,5 @@ class CommTransport:
 
     def _refuse(self, exc: ProtocolError) -> None:
         log.warning("Notebook output %s: refused message (%s): %s",
-                    self.widget.model_id, exc.code, exc)
+                    self.model_id, exc.code, exc)
         self.send(protocol.error_message(exc.code, str(exc), exc.ref))

@@ -1,8 +1,9 @@
 """Apps: what a route shows, run afresh for every session.
 
 An app is a ``.py`` script (executed in a fresh module per session, where
-``.servable()`` marks what is shown), a function returning something displayable, or
-a Viewable shared by every session. :func:`discover` turns CLI arguments (files and
+``.servable()`` marks what is shown), a Jupyter notebook (its code cells, in order,
+the same way; see :mod:`panel_state.server.notebook_app`), a function returning
+something displayable, or a Viewable shared by every session. :func:`discover` turns CLI arguments (files and
 folders) into routes; :func:`run_setup` runs a ``--setup`` script once per process.
 """
 
@@ -25,8 +26,8 @@ from ..session import Session
 from ..tasks import APP_MODULE_PREFIX
 from ..viewable import Viewable
 
-__all__ = ["APP_MODULE_PREFIX", "App", "AppError", "ImportPaths", "discover", "make_app",
-           "run_setup"]
+__all__ = ["APP_MODULE_PREFIX", "APP_SUFFIXES", "App", "AppError", "ImportPaths", "app_for",
+           "app_module", "discover", "make_app", "run_setup"]
 
 _module_ids = itertools.count(1)
 
@@ -81,7 +82,8 @@ def _compile(path: Path, role: str) -> types.CodeType:
     if not path.exists():
         raise AppError(f"{role} {str(path)!r} does not exist.")
     if path.is_dir() or path.suffix != ".py":
-        raise AppError(f"{role} {str(path)!r} must be a .py file.")
+        kinds = "a .py file" if role.startswith("Setup") else "a .py script or .ipynb notebook"
+        raise AppError(f"{role} {str(path)!r} must be {kinds}.")
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -126,6 +128,18 @@ def _forget_module(name: str, _session: Session) -> None:
     sys.modules.pop(name, None)
 
 
+def app_module(path: Path, session: Session) -> types.ModuleType:
+    """A fresh module for one session's run of the app at ``path``."""
+    name = f"{APP_MODULE_PREFIX}{next(_module_ids)}"
+    module = types.ModuleType(name)
+    module.__file__ = str(path)
+    # Registered for the session's lifetime so that pickling, dataclasses and
+    # ``inspect`` find the module; removed when the session is destroyed.
+    sys.modules[name] = module
+    session.on_teardown(partial(_forget_module, name))
+    return module
+
+
 class ScriptApp(App):
     """A ``.py`` script compiled once and executed in a fresh module per session."""
 
@@ -142,14 +156,7 @@ class ScriptApp(App):
         self.description = doc.strip().splitlines()[0].replace("``", "") if doc else ""
 
     def _execute(self, session: Session) -> Any:
-        name = f"{APP_MODULE_PREFIX}{next(_module_ids)}"
-        module = types.ModuleType(name)
-        module.__file__ = str(self.path)
-        # Registered for the session's lifetime so that pickling, dataclasses and
-        # ``inspect`` find the module; removed when the session is destroyed.
-        sys.modules[name] = module
-        session.on_teardown(partial(_forget_module, name))
-        exec(self.code, module.__dict__)
+        exec(self.code, app_module(self.path, session).__dict__)
         return None
 
     def close(self) -> None:
@@ -201,7 +208,7 @@ def make_app(spec: Any, title: str | None = None) -> App:
     if isinstance(spec, App):
         return spec
     if isinstance(spec, str | os.PathLike):
-        app: App = ScriptApp(spec)
+        app = app_for(spec)
         app.title = title
         return app
     if isinstance(spec, Viewable):
@@ -217,29 +224,44 @@ def _route_for(path: Path) -> str:
     return "/" + path.stem
 
 
+#: What a file app may be: a Python script or a Jupyter notebook.
+APP_SUFFIXES = (".py", ".ipynb")
+
+
+def app_for(path: str | os.PathLike[str]) -> App:
+    """The app of a ``.py`` script or an ``.ipynb`` notebook."""
+    if Path(path).suffix == ".ipynb":
+        # Deferred import, documented: notebook_app builds on this module's App classes.
+        from .notebook_app import NotebookApp
+
+        return NotebookApp(path)
+    return ScriptApp(path)
+
+
 def discover(paths: Iterable[str | os.PathLike[str]],
              exclude: Iterable[str | os.PathLike[str]] = ()) -> dict[str, App]:
-    """Map CLI app arguments (scripts and folders of scripts) to routes.
+    """Map CLI app arguments (scripts, notebooks and folders of them) to routes.
 
-    Each script is served at ``/<stem>``, as Panel does; ``/`` redirects to a single
-    app or lists several. Files starting with ``_`` in a folder are skipped, and so
+    Each script or notebook is served at ``/<stem>``, as Panel does; ``/`` redirects to
+    a single app or lists several. Files starting with ``_`` in a folder are skipped, and so
     are the ``exclude`` paths (the ``--setup`` script living next to the apps).
 
     Raises
     ------
     AppError
-        For a missing path, a non-``.py`` file, a folder without scripts, a syntax
-        error, or two apps with the same route.
+        For a missing path, a file neither ``.py`` nor ``.ipynb``, a folder without
+        apps, a syntax error, or two apps with the same route.
     """
     skip = {Path(p).resolve() for p in exclude}
     scripts: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.glob("*.py")
-                           if not p.name.startswith("_") and p.resolve() not in skip)
+            found = sorted(p for p in path.iterdir() if p.suffix in APP_SUFFIXES and p.is_file()
+                           and not p.name.startswith("_") and p.resolve() not in skip)
             if not found:
-                raise AppError(f"App folder {str(path)!r} contains no .py scripts.")
+                raise AppError(f"App folder {str(path)!r} contains no .py scripts or .ipynb "
+                               "notebooks.")
             scripts.extend(found)
         else:
             scripts.append(path)
@@ -252,7 +274,7 @@ def discover(paths: Iterable[str | os.PathLike[str]],
             raise AppError(
                 f"Two apps would be served at {route!r}: {apps[route]!r} and {str(script)!r}; "
                 "rename one of them.")
-        apps[route] = ScriptApp(script)
+        apps[route] = app_for(script)
     return apps
 
 

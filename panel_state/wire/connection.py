@@ -146,12 +146,14 @@ class Connection:
             raise ProtocolError("unknown_ref", f"No component {ref!r} is displayed in this "
                                 "session (it may have been removed).", ref)
         session = self.session
-        renderer.expect_echo(ref, name, value)
         before = getattr(obj, name, None) if name in obj.param else None
         with session.activate():
             busy.enter(session)
             if session.busy_counter.count == 1:
                 renderer.flush()
+            # After that flush, which would spend it: the change's own flush must not
+            # send the client back the value it just sent.
+            renderer.expect_echo(ref, name, value)
             try:
                 obj.apply_client_change(name, value)
             except (ValueError, TypeError) as exc:
