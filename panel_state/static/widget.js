@@ -103,7 +103,7 @@ export class WidgetHost {
   }
 }
 
-export function render({model, el}) {
+function render({model, el}) {
   const host = new WidgetHost(model, el);
   el.panelState = host; // for tests and the curious: el.panelState.ping()
   return () => host.dispose();

@@ -23,7 +23,7 @@ def test_kernel_display_opens_a_widget_with_the_joined_module(front: Front):
     assert "a live panel_state output" in output["data"]["text/html"]
     view = front.view(cell)
     assert "export class Core" in view.state["_esm"]
-    assert "export function render({model, el})" in view.state["_esm"]
+    assert "export default {render};" in view.state["_esm"]
     assert 'from "./core.js"' not in view.state["_esm"]
     assert "html, body" not in view.state["_css"] and ".ps-button" in view.state["_css"]
 
