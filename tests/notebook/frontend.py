@@ -69,6 +69,10 @@ class View:
     def send(self, msg: dict[str, Any]) -> None:
         self.send_raw({"ps": json.dumps(msg)})
 
+    def set_state(self, **state: Any) -> None:
+        """Change synced model values, as ``model.set(...); model.save_changes()`` does."""
+        self.front.comm_msg(self.id, {"method": "update", "state": state, "buffer_paths": []})
+
     def hello(self) -> dict[str, Any]:
         """Say hello and return the render the kernel answers with."""
         start = len(self.messages)

@@ -240,3 +240,38 @@ def test_kernel_second_view_of_one_output_gets_the_current_tree(front: Front):
     again = view.hello()  # a second view of the same output (the same model)
     assert again["resumed"] is True
     assert node(again)["props"]["text"] == "two"
+
+
+def test_kernel_snapshot_from_the_front_end_is_the_next_display_html_fallback(front: Front):
+    cell = front.run("snap = pn.pane.Str('snapshot me')\nsnap")
+    [first] = [o for o in cell.outputs if "text/html" in o["data"]]
+    assert "a live panel_state output" in first["data"]["text/html"]
+    view = front.view(cell)
+    view.hello()
+    view.set_state(snapshot='<pre class="ps-str">snapshot me</pre>')
+    again = front.run("snap")
+    [second] = [o for o in again.outputs if "text/html" in o["data"]]
+    assert second["data"]["text/html"] == (
+        '<div class="ps-root ps-notebook ps-snapshot"><pre class="ps-str">snapshot me</pre>'
+        "</div>")
+
+
+def test_kernel_output_session_has_no_request_and_no_page_url(front: Front):
+    cell = front.run("""
+probe = pn.widgets.Button(name='probe')
+def report(event):
+    loc = pn.state.location
+    print(pn.state.curdoc is not None, pn.state.session_args, pn.state.cookies,
+          pn.state.headers, repr(loc.pathname), repr(loc.search), repr(loc.hash))
+probe.on_click(report)
+probe
+""")
+    view = front.view(cell)
+    ref = node(view.hello())["ref"]
+    view.send({"type": "loaded", "url": None})
+    start = view.barrier()
+    view.event(ref, "clicks", 1)
+    front.pump_until(lambda: "True" in front.printed(cell))
+    assert front.printed(cell) == "True {} {} {} '' '' ''\n"
+    view.barrier()
+    assert [m for m in view.messages[start:] if m["type"] == "url"] == []
