@@ -24,7 +24,10 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 def available() -> bool:
     """Whether anywidget (the ``[notebook]`` extra) is installed."""
-    return importlib.util.find_spec("anywidget") is not None
+    try:
+        return importlib.util.find_spec("anywidget") is not None
+    except ValueError:  # a module set to None in sys.modules: blocked, as if absent
+        return False
 
 
 @functools.cache
@@ -41,7 +44,7 @@ def widget_class() -> type[Any]:
     import anywidget
     import traitlets
 
-    class PanelStateWidget(anywidget.AnyWidget):  # type: ignore[misc]
+    class PanelStateWidget(anywidget.AnyWidget):
         """One live notebook output of a panel_state Viewable."""
 
         _esm = widget_module()

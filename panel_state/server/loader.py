@@ -1,10 +1,11 @@
 """Apps: what a route shows, run afresh for every session.
 
 An app is a ``.py`` script (executed in a fresh module per session, where
-``.servable()`` marks what is shown), a Jupyter notebook (its code cells, in order,
-the same way; see :mod:`panel_state.server.notebook_app`), a function returning
-something displayable, or a Viewable shared by every session. :func:`discover` turns CLI arguments (files and
-folders) into routes; :func:`run_setup` runs a ``--setup`` script once per process.
+``.servable()`` marks what is shown), a Jupyter notebook (its code cells, in order, the
+same way; see :mod:`panel_state.server.notebook_app`), a function returning something
+displayable, or a Viewable shared by every session. :func:`discover` turns CLI
+arguments (files and folders) into routes; :func:`run_setup` runs a ``--setup`` script
+once per process.
 """
 
 from __future__ import annotations

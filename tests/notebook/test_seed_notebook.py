@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,7 @@ def test_seed_notebook_task_prints_four_lines_a_second_apart_under_its_cell(seed
     assert len(lines) == 4, lines
     times = [dt.datetime.fromisoformat(line.removeprefix("Task executed at: "))
              for line in lines]
-    gaps = [(b - a).total_seconds() for a, b in zip(times, times[1:], strict=False)]
+    gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(times)]
     assert all(0.9 < gap < 1.3 for gap in gaps), gaps
     others = [c for c in cells.values() if c is not task_cell]
     assert not any("Task executed" in stdout(c) for c in others)

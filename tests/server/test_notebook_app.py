@@ -90,7 +90,8 @@ async def test_served_notebook_shows_what_its_cells_mark_servable(serve, open_cl
     caplog.set_level(logging.INFO, logger="panel_state")
     path = notebook(
         tmp_path / "app.ipynb", ("markdown", "# App"),
-        "%load_ext autoreload\nimport panel_state as pn\ncount = pn.widgets.IntSlider(name='n', end=9)",
+        "%load_ext autoreload\nimport panel_state as pn\n"
+        "count = pn.widgets.IntSlider(name='n', end=9)",
         "%%bash\necho not python",
         "pn.Column(count, pn.bind(lambda n: f'n is {n}', count)).servable(title='Nb')",
         "pn.pane.Str('not servable')")
