@@ -8,7 +8,8 @@
 
 import {Core, PROTOCOL, h} from "./core.js";
 
-const SNAPSHOT_DELAY = 500; // ms of quiet after a change before the snapshot is taken
+const SNAPSHOT_DELAY = 1000; // ms after a change before the snapshot is taken (at most
+// one a second, however often the output changes)
 
 // The snapshot comes back from the notebook file: show it inert, without scripts,
 // frames or event handlers, whatever the file holds.
@@ -61,8 +62,13 @@ export class WidgetHost {
   }
 
   send(msg) {
-    this.model.send({ps: JSON.stringify(msg)});
-    return true;
+    try {
+      this.model.send({ps: JSON.stringify(msg)});
+      return true;
+    } catch (err) { // no kernel behind the model (a saved notebook): the snapshot stays
+      console.debug("panel_state: no kernel to send to", err);
+      return false;
+    }
   }
 
   // -- host hooks (called by the core) -------------------------------------------------
@@ -78,13 +84,12 @@ export class WidgetHost {
 
   // -- snapshot ---------------------------------------------------------------------------
   snapshotSoon() {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.snapshot(), SNAPSHOT_DELAY);
+    if (this.timer === null) this.timer = setTimeout(() => this.snapshot(), SNAPSHOT_DELAY);
   }
 
   snapshot() {
     this.timer = null;
-    if (!this.live || !this.root.isConnected) return;
+    if (!this.live) return; // a detached view (scrolled out of a windowed notebook) counts
     const html = this.root.innerHTML;
     if (html === this.model.get("snapshot")) return;
     this.model.set("snapshot", html);

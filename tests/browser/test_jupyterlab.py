@@ -32,9 +32,10 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "jupyterlab"
 SETTINGS = {
-    "@jupyterlab/notebook-extension/tracker": {"autoStartDefaultKernel": True},
     "@jupyterlab/apputils-extension/notification": {"fetchNews": "false",
                                                      "checkForUpdates": False},
+    # "Save Widget State Automatically": saved notebooks keep each output's snapshot.
+    "@jupyter-widgets/jupyterlab-manager/plugin": {"saveState": True},
 }
 
 
@@ -257,9 +258,9 @@ def test_jupyterlab_rerunning_a_cell_replaces_its_output_and_frees_the_old_one(n
     old_ids = set(json.loads(lab.kernel(ids)))
     source = cell(page, "def processing")
     prompt = source.locator(".jp-InputPrompt").inner_text()
-    source.locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Escape")
-    page.keyboard.press("Control+Enter")
+    source.locator(".jp-InputPrompt").click()  # selects it, in command mode
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run Selected Cell and Do not Advance").click()
     expect(source.locator(".jp-InputPrompt")).not_to_have_text(prompt)
     expect(output(page, "def processing")).to_have_count(1)
     fresh = output(page, "def processing")
@@ -280,8 +281,7 @@ def test_jupyterlab_clearing_an_output_releases_its_session(notebook, lab):
     ids = "print(json.dumps([o.id for o in pn.notebook.live_outputs()]))"
     before = set(json.loads(lab.kernel(ids)))
     source = cell(page, "defer_load=True")
-    source.locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Escape")
+    source.locator(".jp-InputPrompt").click()  # selects it, in command mode
     page.get_by_role("menuitem", name="Edit", exact=True).click()
     page.get_by_role("menuitem", name="Clear Cell Output", exact=True).click()
     expect(output(page, "defer_load=True")).to_have_count(0)
@@ -292,4 +292,44 @@ def test_jupyterlab_clearing_an_output_releases_its_session(notebook, lab):
         time.sleep(0.3)
     assert len(before - after) == 1 and after < before
     shot(source, "cleared")
+    assert errors == []
+
+
+def test_jupyterlab_saved_notebook_opened_without_a_kernel_shows_its_fallbacks(
+        notebook, lab, browser: Browser):
+    page, errors = notebook
+    # Each live output reports the HTML of its last render to the kernel (a second
+    # after it changes); a later display of the object carries it as its text/html.
+    check = ("print(sorted({'ps-chart' in o.widget.snapshot for o in "
+             "pn.notebook.live_outputs() if 'LineChart' in repr(o.session.roots)}))")
+    deadline = time.monotonic() + 10
+    while (reported := lab.kernel(check)) != "[True]\n":
+        assert time.monotonic() < deadline, reported
+        time.sleep(0.3)
+    cell(page, "title='Random data'").locator(".jp-InputPrompt").click()  # selects it, in command mode
+    page.keyboard.press("Control+s")
+    saved = lab.root / "session_state.ipynb"
+    deadline = time.monotonic() + 15
+    while "ps-chart" not in saved.read_text():  # the widget state, snapshots included
+        assert time.monotonic() < deadline, "the notebook was not saved"
+        time.sleep(0.2)
+    data = json.loads(saved.read_text())
+    del data["metadata"]["kernelspec"]  # JupyterLab asks which kernel to start: none is
+    (lab.root / "saved.ipynb").write_text(json.dumps(data))
+
+    context = browser.new_context(viewport={"width": 1280, "height": 4000})
+    context.set_default_timeout(30_000)
+    try:
+        other = context.new_page()
+        other.goto(lab.url + "lab/workspaces/no-kernel/tree/saved.ipynb")
+        expect(other.get_by_role("button", name="No Kernel", exact=True)).to_be_visible()
+        fallbacks = other.locator(".jp-OutputArea-output[data-mime-type='text/html'] "
+                                  ".ps-snapshot-note")
+        expect(fallbacks).to_have_count(4)  # the output cleared above left the file
+        expect(fallbacks.first).to_contain_text("Row(Button(")
+        expect(fallbacks.first).to_contain_text("a live panel_state output")
+        expect(other.get_by_text("Error displaying widget")).to_have_count(0)
+        shot(cell(other, "def processing"), "saved-without-kernel")
+    finally:
+        context.close()
     assert errors == []

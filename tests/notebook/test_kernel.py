@@ -275,3 +275,23 @@ probe
     assert front.printed(cell) == "True {} {} {} '' '' ''\n"
     view.barrier()
     assert [m for m in view.messages[start:] if m["type"] == "url"] == []
+
+
+def test_kernel_shutdown_destroys_every_output_once(tmp_path):
+    front = Front(tmp_path)
+    try:
+        record = tmp_path / "destroyed.txt"
+        cell = front.run(f"""
+import panel_state as pn
+def note(session):
+    with open({str(record)!r}, 'a') as f:
+        f.write(session.id + chr(10))
+pn.state.on_session_destroyed(note)
+pn.Column(pn.pane.Str('a'), pn.widgets.Toggle(name='b'))
+""")
+        front.view(cell).hello()
+        front.run("pn.pane.Str('second output')")
+        sids = front.print("print(*sorted(o.session.id for o in pn.notebook.live_outputs()))")
+    finally:
+        front.stop()  # a graceful shutdown request, as a kernel restart sends
+    assert sorted(record.read_text().split()) == sids.split()
