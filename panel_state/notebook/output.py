@@ -90,8 +90,7 @@ class NotebookOutput:
         self.closed = False
         self._grace: Any = None
         self._busy = self.session.param.watch(self._busy_changed, "busy")
-        self.transport = CommTransport(widget, self._handle, self.connection.describe_message,
-                                       self._view_closed, self._comm_closed)
+        self.transport = CommTransport(widget, self)
         #: The output's widget model id (what the front end knows it by).
         self.id: str = self.transport.model_id
         _outputs[self.id] = self
@@ -103,7 +102,8 @@ class NotebookOutput:
         return self.transport.widget
 
     # -- messages --------------------------------------------------------------------------
-    def _handle(self, msg: dict[str, Any]) -> None:
+    def handle(self, msg: dict[str, Any]) -> None:
+        """Handle one decoded message from the output's views (the transport calls it)."""
         if self.closed:
             return
         self.context.copy().run(self._dispatch, msg)
@@ -135,7 +135,12 @@ class NotebookOutput:
         self.connection.open(resumed)
 
     # -- lifecycle ---------------------------------------------------------------------------
-    def _view_closed(self) -> None:
+    def describe(self, msg: dict[str, Any]) -> str:
+        """What handling ``msg`` runs, for the block warning."""
+        return self.connection.describe_message(msg)
+
+    def view_closed(self) -> None:
+        """One view of the output went away; the last one starts the grace period."""
         self.views = max(0, self.views - 1)
         if self.views or self.closed:
             return
@@ -157,7 +162,8 @@ class NotebookOutput:
             self._grace.cancel()
             self._grace = None
 
-    def _comm_closed(self) -> None:
+    def comm_closed(self) -> None:
+        """The front end closed the output's comm."""
         self.close("comm closed")
 
     def close(self, reason: str) -> None:

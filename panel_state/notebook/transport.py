@@ -13,17 +13,36 @@ keeps working.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from ..errors import handle_exception
 from ..execution import blocking_watch
 from ..wire import protocol
 from ..wire.protocol import ProtocolError
 
-__all__ = ["CommTransport"]
+__all__ = ["CommTransport", "Peer"]
 
 log = logging.getLogger(__name__)
+
+
+class Peer(Protocol):
+    """What owns a comm transport: the notebook output."""
+
+    def handle(self, msg: dict[str, Any]) -> None:
+        """Handle one decoded protocol message; may raise ProtocolError."""
+        ...
+
+    def describe(self, msg: dict[str, Any]) -> str:
+        """Name what handling ``msg`` runs, for the block warning."""
+        ...
+
+    def view_closed(self) -> None:
+        """One view of the output went away."""
+        ...
+
+    def comm_closed(self) -> None:
+        """The front end closed the comm: the output is gone for good."""
+        ...
 
 
 class CommTransport:
@@ -33,27 +52,16 @@ class CommTransport:
     ----------
     widget : anywidget.AnyWidget
         The output's widget; its comm carries the messages.
-    handle : callable
-        ``handle(msg)`` for each decoded protocol message; may raise ProtocolError.
-    describe : callable
-        ``describe(msg)`` names what handling ``msg`` runs, for the block warning.
-    on_view_closed, on_comm_closed : callable
-        Called when a view of the output goes away, and when the front end closes
-        the comm (the output is gone for good).
+    peer : Peer
+        Who handles what arrives (the output).
 
     Thread-safety: :meth:`send` and :meth:`end` run on the kernel's loop thread (the
     connection flushes there); messages arrive there too.
     """
 
-    def __init__(self, widget: Any, handle: Callable[[dict[str, Any]], None],
-                 describe: Callable[[dict[str, Any]], str],
-                 on_view_closed: Callable[[], None],
-                 on_comm_closed: Callable[[], None]) -> None:
+    def __init__(self, widget: Any, peer: Peer) -> None:
         self.widget = widget
-        self._handle = handle
-        self._describe = describe
-        self._on_view_closed = on_view_closed
-        self._on_comm_closed = on_comm_closed
+        self.peer = peer
         self.ended = False
         self._model_id = str(widget.model_id)
         #: Messages sent and received, for the curious and the benchmarks.
@@ -91,14 +99,14 @@ class CommTransport:
 
     # -- incoming ------------------------------------------------------------------------------
     def _closed_by_front_end(self, _msg: Any) -> None:
-        self._on_comm_closed()
+        self.peer.comm_closed()
 
     def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if self.ended:
             return
         self.received += 1
         if isinstance(content, dict) and content.get("view") == "closed":
-            self._on_view_closed()
+            self.peer.view_closed()
             return
         text = content.get("ps") if isinstance(content, dict) else None
         if not isinstance(text, str):
@@ -108,8 +116,8 @@ class CommTransport:
         try:
             msg = protocol.decode(text)
             # Handlers run user code (watchers, click handlers): a slow one is named.
-            with blocking_watch(lambda: self._describe(msg)):
-                self._handle(msg)
+            with blocking_watch(lambda: self.peer.describe(msg)):
+                self.peer.handle(msg)
         except ProtocolError as exc:
             self._refuse(exc)
         except Exception as exc:

@@ -133,6 +133,10 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
             proc.wait(10)
 
 
+#: Printed by the kernel: the ids of its live outputs, as JSON.
+LIVE_OUTPUT_IDS = "print(json.dumps([o.id for o in pn.notebook.live_outputs()]))"
+
+
 def shot(target: Page | Locator, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     target.screenshot(path=str(SHOTS / f"{name}.png"))
@@ -178,6 +182,15 @@ def notebook(lab: Lab, browser: Browser) -> Iterator[tuple[Page, list[str]]]:
         context.close()
 
 
+@pytest.fixture
+def page(notebook: tuple[Page, list[str]]) -> Iterator[Page]:
+    """The notebook's page; the test fails on a page error it caused."""
+    tab, errors = notebook
+    seen = len(errors)
+    yield tab
+    assert errors[seen:] == []
+
+
 def chart_drawings(page: Page, chart: Locator) -> Any:
     """Start counting redraws of ``chart``'s line (in the page, not by polling)."""
     return chart.evaluate("""(el) => {
@@ -187,8 +200,7 @@ def chart_drawings(page: Page, chart: Locator) -> Any:
     }""")
 
 
-def test_jupyterlab_periodic_chart_redraws_and_the_toggle_stops_and_restarts_it(notebook):
-    page, errors = notebook
+def test_jupyterlab_periodic_chart_redraws_and_the_toggle_stops_and_restarts_it(page):
     chart = output(page, "title='Random data'")
     toggle = output(page, "Toggle callback").get_by_role("button", name="Toggle callback")
     counter = output(page, "Toggle callback").get_by_text(re.compile(r"^Updates so far: \d+$"))
@@ -210,11 +222,9 @@ def test_jupyterlab_periodic_chart_redraws_and_the_toggle_stops_and_restarts_it(
     expect(counter).not_to_have_text(stopped)
     page.wait_for_function("window.redraws >= 3", timeout=10_000)
     shot(cell(page, "Toggle callback"), "toggle-restarted")
-    assert errors == []
 
 
-def test_jupyterlab_click_shows_busy_then_idle(notebook):
-    page, errors = notebook
+def test_jupyterlab_click_shows_busy_then_idle(page):
     busy_output = output(page, "def processing")
     indicator = busy_output.locator(".ps-markdown")
     expect(indicator).to_have_text("I'm idle")
@@ -238,23 +248,19 @@ def test_jupyterlab_click_shows_busy_then_idle(notebook):
     longest = max(end - start for start in starts for end in ends[:1] if end > start)
     assert longest > 800, times
     shot(cell(page, "def processing"), "idle")
-    assert errors == []
 
 
-def test_jupyterlab_deferred_select_appears_with_its_options(notebook):
-    page, errors = notebook
+def test_jupyterlab_deferred_select_appears_with_its_options(page):
     deferred = output(page, "defer_load=True")
     select = deferred.locator("select")
     expect(select).to_be_visible()
     expect(deferred.locator(".ps-spinner")).to_be_hidden()
     expect(select.locator("option")).to_have_text(["A", "B", "C"])
     shot(cell(page, "defer_load=True"), "deferred-select")
-    assert errors == []
 
 
-def test_jupyterlab_rerunning_a_cell_replaces_its_output_and_frees_the_old_one(notebook, lab):
-    page, errors = notebook
-    ids = "print(json.dumps([o.id for o in pn.notebook.live_outputs()]))"
+def test_jupyterlab_rerunning_a_cell_replaces_its_output_and_frees_the_old_one(page, lab):
+    ids = LIVE_OUTPUT_IDS
     old_ids = set(json.loads(lab.kernel(ids)))
     source = cell(page, "def processing")
     prompt = source.locator(".jp-InputPrompt").inner_text()
@@ -273,12 +279,10 @@ def test_jupyterlab_rerunning_a_cell_replaces_its_output_and_frees_the_old_one(n
     expect(fresh.locator(".ps-markdown")).to_have_text("I'm busy")
     expect(fresh.locator(".ps-markdown")).to_have_text("I'm idle", timeout=10_000)
     shot(page, "notebook")
-    assert errors == []
 
 
-def test_jupyterlab_clearing_an_output_releases_its_session(notebook, lab):
-    page, errors = notebook
-    ids = "print(json.dumps([o.id for o in pn.notebook.live_outputs()]))"
+def test_jupyterlab_clearing_an_output_releases_its_session(page, lab):
+    ids = LIVE_OUTPUT_IDS
     before = set(json.loads(lab.kernel(ids)))
     source = cell(page, "defer_load=True")
     source.locator(".jp-InputPrompt").click()  # selects it, in command mode
@@ -292,12 +296,10 @@ def test_jupyterlab_clearing_an_output_releases_its_session(notebook, lab):
         time.sleep(0.3)
     assert len(before - after) == 1 and after < before
     shot(source, "cleared")
-    assert errors == []
 
 
 def test_jupyterlab_saved_notebook_opened_without_a_kernel_shows_its_fallbacks(
-        notebook, lab, browser: Browser):
-    page, errors = notebook
+        page, lab, browser: Browser):
     # Each live output reports the HTML of its last render to the kernel (a second
     # after it changes); a later display of the object carries it as its text/html.
     check = ("print(sorted({'ps-chart' in o.widget.snapshot for o in "
@@ -306,7 +308,7 @@ def test_jupyterlab_saved_notebook_opened_without_a_kernel_shows_its_fallbacks(
     while (reported := lab.kernel(check)) != "[True]\n":
         assert time.monotonic() < deadline, reported
         time.sleep(0.3)
-    cell(page, "title='Random data'").locator(".jp-InputPrompt").click()  # selects it, in command mode
+    cell(page, "title='Random data'").locator(".jp-InputPrompt").click()  # command mode
     page.keyboard.press("Control+s")
     saved = lab.root / "session_state.ipynb"
     deadline = time.monotonic() + 15
@@ -332,4 +334,3 @@ def test_jupyterlab_saved_notebook_opened_without_a_kernel_shows_its_fallbacks(
         shot(cell(other, "def processing"), "saved-without-kernel")
     finally:
         context.close()
-    assert errors == []

@@ -29,6 +29,16 @@ def notebook(path: Path, *cells: str | tuple[str, str]) -> Path:
     return path
 
 
+async def served(serve, open_client, path: Path):
+    """Serve the notebook at ``path`` and open a client on it."""
+    server = serve({path.stem: str(path)})
+    return await open_client(server.url + path.stem)
+
+
+def strings(client) -> list[str]:
+    return [client.props(ref)["text"] for ref in client.find_all("Str")]
+
+
 def test_strip_magics_skips_cell_magics_whole_and_line_magics_in_place(caplog):
     caplog.set_level(logging.INFO, logger="panel_state")
     assert strip_magics("%%html\n<b>hi</b>", "cell 2") == ""
@@ -95,8 +105,7 @@ async def test_served_notebook_shows_what_its_cells_mark_servable(serve, open_cl
         "%%bash\necho not python",
         "pn.Column(count, pn.bind(lambda n: f'n is {n}', count)).servable(title='Nb')",
         "pn.pane.Str('not servable')")
-    server = serve({"app": str(path)})
-    client = await open_client(server.url + "app")
+    client = await served(serve, open_client, path)
     assert client.title == "Nb"
     assert client.props(client.find("Markdown"))["html"] == "<p>n is 0</p>\n"
     assert client.find_all("Str") == []
@@ -115,13 +124,10 @@ async def test_served_notebook_awaits_at_top_level(serve, open_client, tmp_path)
         "pn.pane.Str(quick).servable()",
         "await asyncio.sleep(0.05)\nlater = 'after a wait'",
         "pn.pane.Str(later).servable()\npn.pane.Str('and the next').servable()")
-    server = serve({"waits": str(path)})
-    client = await open_client(server.url + "waits")
-    texts = [client.props(ref)["text"] for ref in client.find_all("Str")]
-    assert texts == ["first", "no real wait"]  # a wait that ends at once does not split
+    client = await served(serve, open_client, path)
+    assert strings(client) == ["first", "no real wait"]  # a wait done at once: no split
     await client.wait_for(lambda c: len(c.find_all("Str")) == 4)
-    texts = [client.props(ref)["text"] for ref in client.find_all("Str")]
-    assert texts == ["first", "no real wait", "after a wait", "and the next"]
+    assert strings(client) == ["first", "no real wait", "after a wait", "and the next"]
 
 
 async def test_served_notebook_error_after_a_wait_is_reported(serve, open_client, tmp_path,
@@ -131,9 +137,8 @@ async def test_served_notebook_error_after_a_wait_is_reported(serve, open_client
         "import asyncio\nimport panel_state as pn\npn.pane.Str('shown').servable()",
         "await asyncio.sleep(0.01)\nraise KeyError('cell 2 broke')",
         "pn.pane.Str('never').servable()")
-    server = serve({"fails": str(path)})
-    client = await open_client(server.url + "fails")
+    client = await served(serve, open_client, path)
     await until(lambda: bool(errors))
     assert isinstance(errors[0], KeyError) and "cell 2 broke" in str(errors[0])
-    assert [client.props(ref)["text"] for ref in client.find_all("Str")] == ["shown"]
+    assert strings(client) == ["shown"]
     assert pn.state.curdoc is None
