@@ -55,8 +55,7 @@ def kernel_loop() -> asyncio.AbstractEventLoop | None:
     loop = getattr(io_loop, "asyncio_loop", None)
     if isinstance(loop, asyncio.AbstractEventLoop) and not loop.is_closed():
         return loop
-    running = loops.running_loop()
-    return running
+    return loops.running_loop()
 
 
 def adopt_loop() -> asyncio.AbstractEventLoop | None:
