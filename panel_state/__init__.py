@@ -3,11 +3,13 @@
 Write ``import panel_state as pn`` and use ``pn.state``, ``pn.Location``,
 ``pn.PeriodicCallback``, widgets, panes and ``pn.serve`` as in Panel.
 
-Importing the package changes two things in param for the whole process, as importing
+Importing the package changes three things in param for the whole process, as importing
 Panel does: ``param.parameterized.async_executor`` runs async watchers on the current
 session's loop with the session active (:func:`panel_state.execution.async_executor`),
-and a reference transform lets a widget stand for its ``value`` wherever param
-resolves references (``pn.bind(fn, widget)``).
+a reference transform lets a widget stand for its ``value`` wherever param
+resolves references (``pn.bind(fn, widget)``), and functions bound with ``pn.bind``
+get a ``_repr_mimebundle_`` display accessor (they display live in Jupyter). In a
+Jupyter kernel it also hooks into the kernel (:mod:`panel_state.notebook`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from param import bind, depends
 
 from . import execution as _execution
 from . import io, pane, widgets
+from . import notebook as _notebook
 from .caching import cache
 from .config import config
 from .extension import extension
@@ -44,6 +47,8 @@ def __getattr__(name: str) -> Any:
 
 
 _param.parameterized.async_executor = _execution.async_executor
+# Viewables display live in Jupyter (anywidget is imported on first display only).
+_notebook.install()
 
 __version__ = "0.1.0"
 

@@ -18,6 +18,10 @@ connections rely on. Subclasses declare what they show with a few class attribut
 ``_emit(message)`` sends a partial update (streamed chart points) to every view
 showing the object; :meth:`release` drops what the object holds on others once no
 view shows it.
+
+Displayed as the last expression of a notebook cell, a Viewable asks the display hook
+installed with :func:`set_display_hook` (the notebook layer's: a live output) for its
+MIME bundle; without one it shows its text repr.
 """
 
 from __future__ import annotations
@@ -33,9 +37,20 @@ from .context import current_session
 from .contracts import ViewListener
 from .links import Link, link
 
-__all__ = ["Viewable"]
+__all__ = ["DisplayHook", "Viewable", "set_display_hook"]
 
 _refs = itertools.count(1)
+
+#: ``hook(viewable, include, exclude) -> MIME bundle``: how a notebook displays a Viewable.
+DisplayHook = Callable[["Viewable", Any, Any], Any]
+
+_display_hook: DisplayHook | None = None
+
+
+def set_display_hook(hook: DisplayHook | None) -> None:
+    """Install how Viewables display in Jupyter (``_repr_mimebundle_``); None removes it."""
+    global _display_hook
+    _display_hook = hook
 
 
 class Viewable(param.Parameterized):
@@ -111,6 +126,12 @@ class Viewable(param.Parameterized):
             listener.on_emit(self, message)
 
     # -- user API ---------------------------------------------------------------------------
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> Any:
+        """IPython's display protocol: a live output through the installed display hook."""
+        if _display_hook is None:
+            return {"text/plain": repr(self)}
+        return _display_hook(self, include, exclude)
+
     def servable(self, title: str | None = None) -> Viewable:
         """Mark this object as what the served app shows, in the current session.
 

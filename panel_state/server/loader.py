@@ -1,161 +1,40 @@
 """Apps: what a route shows, run afresh for every session.
 
 An app is a ``.py`` script (executed in a fresh module per session, where
-``.servable()`` marks what is shown), a function returning something displayable, or
-a Viewable shared by every session. :func:`discover` turns CLI arguments (files and
-folders) into routes; :func:`run_setup` runs a ``--setup`` script once per process.
+``.servable()`` marks what is shown), a Jupyter notebook (its code cells, in order, the
+same way; see :mod:`panel_state.server.notebook_app`), a function returning something
+displayable, or a Viewable shared by every session. :func:`discover` turns CLI
+arguments (files and folders) into routes; :func:`run_setup` runs a ``--setup`` script
+once per process.
 """
 
 from __future__ import annotations
 
-import ast
-import collections
 import importlib
-import itertools
 import os
 import sys
-import threading
 import types
 from collections.abc import Callable, Iterable
-from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ..reactive import panel
 from ..session import Session
-from ..tasks import APP_MODULE_PREFIX
 from ..viewable import Viewable
+from .apps import (
+    APP_MODULE_PREFIX,
+    App,
+    AppError,
+    ImportPaths,
+    SetupError,
+    app_module,
+    compile_file,
+    docstring,
+)
+from .notebook_app import NotebookApp
 
-__all__ = ["APP_MODULE_PREFIX", "App", "AppError", "ImportPaths", "discover", "make_app",
-           "run_setup"]
-
-_module_ids = itertools.count(1)
-
-#: How many holders asked for each folder this module put on ``sys.path``.
-_path_users: collections.Counter[str] = collections.Counter()
-_path_lock = threading.Lock()
-
-
-class ImportPaths:
-    """Folders put on ``sys.path`` so scripts import their neighbours; removed on close.
-
-    A folder already on ``sys.path`` (put there by someone else) is left alone; one
-    this module added stays while any holder still needs it.
-    """
-
-    def __init__(self) -> None:
-        self._folders: list[str] = []
-
-    def add(self, folder: str) -> None:
-        """Make ``folder`` importable until :meth:`close`."""
-        with _path_lock:
-            if folder in self._folders:
-                return
-            if folder in sys.path and not _path_users[folder]:
-                return  # not ours to manage
-            if not _path_users[folder]:
-                sys.path.insert(0, folder)
-            _path_users[folder] += 1
-            self._folders.append(folder)
-
-    def close(self) -> None:
-        """Remove the folders this holder added, unless another holder still needs them."""
-        with _path_lock:
-            for folder in self._folders:
-                _path_users[folder] -= 1
-                if _path_users[folder] <= 0:
-                    del _path_users[folder]
-                    if folder in sys.path:
-                        sys.path.remove(folder)
-            self._folders = []
-
-
-class AppError(ValueError):
-    """An app or setup script that cannot be served (missing, unreadable, bad syntax)."""
-
-
-class SetupError(AppError):
-    """A ``--setup`` script raised; the server does not start."""
-
-
-def _compile(path: Path, role: str) -> types.CodeType:
-    if not path.exists():
-        raise AppError(f"{role} {str(path)!r} does not exist.")
-    if path.is_dir() or path.suffix != ".py":
-        raise AppError(f"{role} {str(path)!r} must be a .py file.")
-    try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AppError(f"{role} {str(path)!r} cannot be read: {exc}.") from None
-    try:
-        # dont_inherit: the script gets only its own __future__ imports, not ours.
-        return compile(source, str(path), "exec", dont_inherit=True)
-    except SyntaxError as exc:
-        raise AppError(
-            f"{role} {str(path)!r} has a syntax error at line {exc.lineno}: {exc.msg}.") from None
-
-
-def _docstring(path: Path) -> str | None:
-    try:
-        return ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
-    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
-        return None
-
-
-def as_viewable(obj: Any) -> Viewable:
-    """Turn what an app function returned into something the client can show."""
-    return obj if isinstance(obj, Viewable) else panel(obj)
-
-
-class App:
-    """One route's app. Subclasses implement :meth:`_execute`.
-
-    For ``--autoreload``, an app built from files names them in :meth:`sources` and
-    re-reads them in :meth:`reload`; every session opened afterwards runs the new code.
-    """
-
-    title: str | None = None
-    #: Why the last :meth:`reload` failed; every run raises it until a reload succeeds.
-    failure: BaseException | None = None
-    _failure_tb: types.TracebackType | None = None
-
-    def close(self) -> None:
-        """The server stopped serving this app (no-op by default)."""
-
-    def _failed(self, exc: BaseException | None) -> None:
-        self.failure = exc
-        self._failure_tb = exc.__traceback__ if exc is not None else None
-
-    def sources(self) -> tuple[Path, ...]:
-        """The files this app is built from, watched by ``--autoreload`` (none by default)."""
-        return ()
-
-    def reload(self) -> None:
-        """Re-read :meth:`sources` after they changed (no-op by default).
-
-        Never raises: a file that no longer compiles makes the next :meth:`run` raise.
-        """
-
-    def run(self, session: Session) -> list[Viewable]:
-        """Run the app for ``session`` (active) and return the roots to show.
-
-        Exceptions from the app propagate to the caller.
-        """
-        with session.activate():
-            if self.failure is not None:  # the same traceback each time, not a growing one
-                raise self.failure.with_traceback(self._failure_tb)
-            result = self._execute(session)
-            if not session.roots and result is not None:
-                session.add_root(as_viewable(result))
-        return list(session.roots)
-
-    def _execute(self, session: Session) -> Any:
-        raise NotImplementedError
-
-
-def _forget_module(name: str, _session: Session) -> None:
-    sys.modules.pop(name, None)
-
+__all__ = ["APP_MODULE_PREFIX", "APP_SUFFIXES", "App", "AppError", "FunctionApp",
+           "ImportPaths", "NotebookApp", "ObjectApp", "ScriptApp", "SetupError", "app_for",
+           "app_module", "discover", "make_app", "run_setup"]
 
 class ScriptApp(App):
     """A ``.py`` script compiled once and executed in a fresh module per session.
@@ -169,9 +48,9 @@ class ScriptApp(App):
         if defer_errors and self.path.is_file():
             self.reload()
         else:
-            self.code = _compile(self.path, "App script")
+            self.code = compile_file(self.path, "App script")
         self.title = None
-        doc = _docstring(self.path) if self.failure is None else None
+        doc = docstring(self.path) if self.failure is None else None
         # Scripts import their neighbours (helpers, shared modules) as they would when
         # run with python, however they are served.
         self.paths = ImportPaths()
@@ -194,14 +73,7 @@ class ScriptApp(App):
             self._failed(None)
 
     def _execute(self, session: Session) -> Any:
-        name = f"{APP_MODULE_PREFIX}{next(_module_ids)}"
-        module = types.ModuleType(name)
-        module.__file__ = str(self.path)
-        # Registered for the session's lifetime so that pickling, dataclasses and
-        # ``inspect`` find the module; removed when the session is destroyed.
-        sys.modules[name] = module
-        session.on_teardown(partial(_forget_module, name))
-        exec(self.code, module.__dict__)
+        exec(self.code, app_module(self.path, session).__dict__)
         return None
 
     def close(self) -> None:
@@ -281,7 +153,7 @@ def make_app(spec: Any, title: str | None = None) -> App:
     if isinstance(spec, App):
         return spec
     if isinstance(spec, str | os.PathLike):
-        app: App = ScriptApp(spec)
+        app = app_for(spec)
         app.title = title
         return app
     if isinstance(spec, Viewable):
@@ -297,32 +169,44 @@ def _route_for(path: Path) -> str:
     return "/" + path.stem
 
 
+#: What a file app may be: a Python script or a Jupyter notebook.
+APP_SUFFIXES = (".py", ".ipynb")
+
+
+def app_for(path: str | os.PathLike[str], *, defer_errors: bool = False) -> App:
+    """The app of a ``.py`` script or an ``.ipynb`` notebook."""
+    if Path(path).suffix == ".ipynb":
+        return NotebookApp(path, defer_errors=defer_errors)
+    return ScriptApp(path, defer_errors=defer_errors)
+
+
 def discover(paths: Iterable[str | os.PathLike[str]],
              exclude: Iterable[str | os.PathLike[str]] = (), *,
              defer_errors: bool = False) -> dict[str, App]:
-    """Map CLI app arguments (scripts and folders of scripts) to routes.
+    """Map CLI app arguments (scripts, notebooks and folders of them) to routes.
 
-    Each script is served at ``/<stem>``, as Panel does; ``/`` redirects to a single
-    app or lists several. Files starting with ``_`` in a folder are skipped, and so
-    are the ``exclude`` paths (the ``--setup`` script living next to the apps). With
-    ``defer_errors`` (``--dev``) a script with a syntax error is served anyway and
-    shows its error in the page.
+    Each script or notebook is served at ``/<stem>``, as Panel does; ``/`` redirects to
+    a single app or lists several. Files starting with ``_`` in a folder are skipped, and
+    so are the ``exclude`` paths (the ``--setup`` script living next to the apps). With
+    ``defer_errors`` (``--dev``) an app with a syntax error is served anyway and shows its
+    error in the page.
 
     Raises
     ------
     AppError
-        For a missing path, a non-``.py`` file, a folder without scripts, a syntax
-        error, or two apps with the same route.
+        For a missing path, a file neither ``.py`` nor ``.ipynb``, a folder without
+        apps, a syntax error, or two apps with the same route.
     """
     skip = {Path(p).resolve() for p in exclude}
     scripts: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.glob("*.py")
-                           if not p.name.startswith("_") and p.resolve() not in skip)
+            found = sorted(p for p in path.iterdir() if p.suffix in APP_SUFFIXES and p.is_file()
+                           and not p.name.startswith("_") and p.resolve() not in skip)
             if not found:
-                raise AppError(f"App folder {str(path)!r} contains no .py scripts.")
+                raise AppError(f"App folder {str(path)!r} contains no .py scripts or .ipynb "
+                               "notebooks.")
             scripts.extend(found)
         else:
             scripts.append(path)
@@ -335,7 +219,7 @@ def discover(paths: Iterable[str | os.PathLike[str]],
             raise AppError(
                 f"Two apps would be served at {route!r}: {apps[route]!r} and {str(script)!r}; "
                 "rename one of them.")
-        apps[route] = ScriptApp(script, defer_errors=defer_errors)
+        apps[route] = app_for(script, defer_errors=defer_errors)
     return apps
 
 
@@ -352,7 +236,7 @@ def run_setup(setup: str | os.PathLike[str] | Callable[[], Any],
         setup()
         return
     path = Path(setup).resolve()
-    code = _compile(path, "Setup script")
+    code = compile_file(path, "Setup script")
     module = types.ModuleType("panel_state_setup")
     module.__file__ = str(path)
     sys.modules[module.__name__] = module

@@ -44,9 +44,10 @@ def test_discover_maps_scripts_and_folders_to_routes(tmp_path):
 
 @pytest.mark.parametrize(("setup", "match"), [
     (lambda p: [p / "missing.py"], r"App script '.*missing.py' does not exist\."),
-    (lambda p: [write(p / "notes.txt", "hi")], r"must be a \.py file"),
+    (lambda p: [write(p / "notes.txt", "hi")], r"must be a \.py script or \.ipynb notebook"),
     (lambda p: [write(p / "bad.py", "def (:\n")], r"bad.py' has a syntax error at line 1"),
-    (lambda p: [(p / "empty").mkdir() or p / "empty"], r"contains no \.py scripts"),
+    (lambda p: [(p / "empty").mkdir() or p / "empty"],
+     r"contains no \.py scripts or \.ipynb notebooks"),
     (lambda p: [write(p / "x.py"), (p / "d").mkdir() or write(p / "d" / "x.py")],
      r"Two apps would be served at '/x'"),
     (lambda p: [], "No app given"),
