@@ -14,17 +14,21 @@ told when the URL changed on the Python side), :meth:`Location.take_client_actio
 :meth:`Location.close` (the session ended). The validation rules of the URL parts and
 the request parsing live in :mod:`panel_state.urls`.
 
-Thread-safety: a Location is not thread-safe; use it on its session's loop
-(``pn.state.execute`` gets you there).
+Thread-safety: a Location is meant to be used on its session's loop (``pn.state.execute``
+gets you there). One exception keeps thread-pool handlers safe: a param change of a
+synced object made on another thread (a browser event handled on the pool with
+``pn.config.nthreads``) is written to the URL on the session's loop, in order.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import param
 
+from . import loops
 from ._params import only_watcher, set_readonly, store
 from .context import current_session
 from .errors import describe
@@ -87,6 +91,7 @@ class Location(param.Parameterized):
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
         self._query_sync = QuerySync(self._current_query, self._write)
+        self._loop: asyncio.AbstractEventLoop | None = None
         # Who is changing a URL part right now: None (user code: a history push),
         # 'push'/'replace' (a write from this Location), 'client' (the browser).
         self._origin: str | None = None
@@ -184,7 +189,16 @@ class Location(param.Parameterized):
                 raise TypeError(f"Location.update_query({key}=...): {exc}") from None
         self._write(updates, "push", None)
 
+    def set_loop(self, loop: asyncio.AbstractEventLoop | None) -> None:
+        """The loop this Location lives on (its session's); writes from other threads go there."""
+        self._loop = loop
+
     def _write(self, updates: Mapping[str, str | None], mode: str, source: Synced | None) -> None:
+        loop = self._loop
+        if loop is not None and loop.is_running() and loops.running_loop() is not loop:
+            # A synced param changed on a pool thread: write on the loop, in order.
+            loops.call_on(loop, self._write, dict(updates), mode, source)
+            return
         current = self._current_query()
         new = update_search(current, updates)
         if new is current:

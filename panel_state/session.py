@@ -151,6 +151,7 @@ class Session(Document, param.Parameterized):
         """This session's Location, built from the page URL on first use."""
         if self._location is None:
             self._location = Location.from_request(self.protocol, self.host, self.uri)
+            self._location.set_loop(self.loop)
             for hook in self._location_hooks:
                 hook(self._location)
         return self._location

@@ -239,3 +239,34 @@ async def test_threads_busy_goes_out_before_a_slow_handler(serve, open_client, u
     release.set()
     await client.wait_for(lambda c: c.props(c.find("Checkbox"))["value"] is False)
     await until(lambda: not server.sessions[0].busy)
+
+
+async def test_threads_a_url_synced_widget_changed_on_the_pool_writes_on_the_loop(
+        serve, open_client, until):
+    pn.config.nthreads = 2
+    writers: list[str] = []
+    handlers: list[str] = []
+
+    def app():
+        slider = pn.widgets.IntSlider(name="n", start=0, end=10, value=0)
+        location = pn.state.location
+        location.sync(slider, {"value": "n"})
+        slider.param.watch(lambda e: handlers.append(threading.current_thread().name),
+                           "value")
+        location.param.watch(lambda e: writers.append(threading.current_thread().name),
+                             "search")
+        return slider
+
+    server = serve(app)
+    client = await open_client(server.url)
+    loop_thread = threading.current_thread().name
+    writers.clear()
+    ref = client.find("IntSlider")
+    for value in (3, 5, 7):
+        await client.event(ref, "value", value)
+    await until(lambda: len(writers) == 3)
+    await client.settle()
+    assert all(name.startswith("panel_state") for name in handlers)  # ran on the pool
+    assert writers == [loop_thread] * 3  # ...but the URL was written on the loop
+    assert [u["url"] for u in client.urls][-1].endswith("?n=7")
+    assert server.sessions[0].location.search == "?n=7"
