@@ -52,8 +52,6 @@ def running_server(kind: str, python: str, app_source: str, *, ours_path: str | 
 
     Yields ``(url, pid)`` once the page answers; stops the server afterwards.
     """
-    import urllib.request
-
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="panel_state_bench_srv_") as cwd:
         Path(cwd, "app.py").write_text(app_source)
@@ -71,27 +69,43 @@ def running_server(kind: str, python: str, app_source: str, *, ours_path: str | 
                                 stderr=subprocess.DEVNULL)
         url = f"http://127.0.0.1:{port}/app"
         try:
-            deadline = time.monotonic() + timeout
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"{kind} server exited with {proc.returncode}")
-                try:
-                    with urllib.request.urlopen(url, timeout=5) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{kind} server did not answer within {timeout} s")
-                time.sleep(0.1)
+            wait_for_page(proc, url, timeout, f"{kind} server")
             yield url, proc.pid
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_process(proc)
+
+
+def wait_for_page(proc: subprocess.Popen[Any], url: str, timeout: float, what: str,
+                  log: Path | None = None) -> None:
+    """Poll ``url`` until it answers 200; RuntimeError if ``proc`` exits or time runs out
+    (with the tail of ``log`` when given)."""
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            tail = log.read_text(errors="replace")[-2000:] if log is not None else ""
+            raise RuntimeError(f"{what} exited with {proc.returncode}" + (
+                f":\n{tail}" if tail else ""))
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not answer within {timeout} s")
+        time.sleep(0.05)
+
+
+def stop_process(proc: subprocess.Popen[Any], timeout: float = 30.0) -> None:
+    """SIGTERM ``proc`` and wait for it; SIGKILL it if it takes longer than ``timeout``."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 # -- clients ---------------------------------------------------------------------------

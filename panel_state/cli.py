@@ -16,6 +16,7 @@ import sys
 import webbrowser
 from collections.abc import Sequence
 
+from .cli_flags import LOG_LEVELS, add_server_flags, config_flags, log_level, number
 from .config import config
 from .server.config import ServerConfig
 from .server.loader import AppError, discover
@@ -30,16 +31,7 @@ log = logging.getLogger(__name__)
 
 
 def _positive(name: str, minimum: int = 1) -> type[int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be an integer, got {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"{name} must be at least {minimum}, got {value}")
-        return value
-
-    return parse  # type: ignore[return-value]
+    return number(name, minimum)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,8 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--allow-websocket-origin", action="append", default=[],
                        metavar="HOST[:PORT]", help="also accept websockets from pages served "
                        "at this origin (repeatable; '*' for any); same origin is always allowed")
-    serve.add_argument("--num-procs", type=_positive("--num-procs"), default=1, metavar="N",
-                       help="fork N processes sharing the port (default 1)")
+    serve.add_argument("--num-procs", type=_positive("--num-procs", 0), default=1, metavar="N",
+                       help="fork N processes sharing the port; 0 means one per CPU core "
+                       "(default 1)")
     serve.add_argument("--num-threads", type=_positive("--num-threads", 0), default=None,
                        metavar="N", help="size of the thread pool for threaded callbacks "
                        "(sets pn.config.nthreads; 0 means Python's default)")
@@ -82,8 +75,10 @@ def build_parser() -> argparse.ArgumentParser:
                        "to a fresh run of the app (local modules and --setup included) and "
                        "exceptions show in the page (needs the [dev] extra: watchfiles)")
     serve.add_argument("--show", action="store_true", help="open the app in a web browser")
-    serve.add_argument("--log-level", default="info",
-                       choices=["debug", "info", "warning", "error"], help="default info")
+    serve.add_argument("--log-level", default="info", choices=LOG_LEVELS,
+                       help="one of trace, debug, info, warning, error, critical (default "
+                       "info)")
+    add_server_flags(serve)
     return parser
 
 
@@ -94,7 +89,7 @@ def _error(message: str) -> int:
 
 def serve_command(args: argparse.Namespace) -> int:
     """Run ``serve`` with parsed ``args``; returns the exit code."""
-    logging.basicConfig(level=args.log_level.upper(),
+    logging.basicConfig(level=log_level(args.log_level),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.setup is not None and not os.path.isfile(args.setup):
         return _error(f"setup script {args.setup!r} does not exist.")
@@ -107,7 +102,7 @@ def serve_command(args: argparse.Namespace) -> int:
                       "pip install 'panel_state[dev]'.")
     try:
         apps = discover(args.apps, exclude=[args.setup] if args.setup else [],
-                        defer_errors=args.autoreload)
+                        defer_errors=args.autoreload, argv=args.args)
     except AppError as exc:
         return _error(str(exc))
     try:
@@ -116,8 +111,9 @@ def serve_command(args: argparse.Namespace) -> int:
             allow_websocket_origin=tuple(args.allow_websocket_origin), setup=args.setup,
             unused_session_lifetime=args.unused_session_lifetime,
             check_unused_sessions=args.check_unused_sessions, nthreads=args.num_threads,
-            num_procs=args.num_procs, show=args.show, autoreload=args.autoreload)
-    except ValueError as exc:
+            num_procs=args.num_procs, show=args.show, autoreload=args.autoreload,
+            **config_flags(args))
+    except (ValueError, TypeError) as exc:
         return _error(str(exc).rstrip("."))
     if cfg.autoreload:  # as `panel serve --dev` does: app code may ask pn.config
         config.autoreload = True

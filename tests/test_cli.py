@@ -79,7 +79,13 @@ def test_cli_help_documents_every_option():
     text = run("serve", "--help").stdout
     for option in ("APP", "--setup", "--port", "--address", "--allow-websocket-origin",
                    "--num-procs", "--num-threads", "--unused-session-lifetime",
-                   "--check-unused-sessions", "--show", "PANEL_STATE_SECRET"):
+                   "--check-unused-sessions", "--show", "PANEL_STATE_SECRET", "--log-level",
+                   "--session-token-expiration", "--websocket-max-message-size", "--keep-alive",
+                   "--index", "--static-dirs", "--warm", "--args", "--use-xheaders",
+                   "--websocket-hello-timeout", "--http-header-timeout", "--http-idle-timeout",
+                   "--max-body-size", "--max-sessions", "--max-connections-per-ip",
+                   "--max-event-rate", "--max-event-burst", "--flood-timeout",
+                   "--message-batch"):
         assert option in text, option
     serve = build_parser()._subparsers._group_actions[0].choices["serve"]  # type: ignore
     for action in serve._actions:

@@ -25,7 +25,7 @@ LAYERS = [
     {"widgets", "pane", "reactive", "layout"},
     {"wire", "wire.render", "wire.connection"},
     {"state", "routing"},
-    {"server", "notebook", "cli", "testing", "io", "__init__", "__main__"},
+    {"server", "notebook", "cli", "cli_flags", "testing", "io", "__init__", "__main__"},
 ]
 
 

@@ -2,10 +2,14 @@
 
 Routes::
 
+    extra_patterns    the configuration's own tornado rules, first
     /<app route>      PageHandler   HTML shell + session token
-    /                 IndexHandler  (several apps) or a redirect (one app not at /)
+    /                 IndexHandler  (several apps) or a redirect (one app not at /);
+                      with ``index``: that app's page, or the ``.html`` file
     /_ps/ws           SocketTransport  the wire protocol
     /_ps/static/...   tornado's StaticFileHandler over ``panel_state/static`` only
+    /<static route>/  StaticDirHandler over each ``static_dirs`` folder
+    /<liveness>       LivenessHandler  200 while serving (with ``liveness``)
 
 The :class:`ServerContext` holds what the handlers share: the server's
 :class:`~panel_state.server.config.ServerConfig`, its loop, the
@@ -16,6 +20,7 @@ be mounted into an existing tornado application with :func:`routes`.
 from __future__ import annotations
 
 import asyncio
+import collections
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -25,8 +30,10 @@ from urllib.parse import urlsplit
 import tornado.web
 
 from .config import ServerConfig
-from .handlers import STATIC_PREFIX, WS_PATH, IndexHandler, PageHandler
+from .handlers import STATIC_PREFIX, WS_PATH, IndexHandler, LivenessHandler, PageHandler
+from .limits import AddressCounter
 from .sessions import SessionManager
+from .statics import IndexFileHandler, StaticDirHandler
 from .tokens import make_token
 from .websocket import SocketTransport
 
@@ -65,6 +72,12 @@ class ServerContext:
         #: Called as ``hook(lease, resumed)`` after a socket opened a session and sent
         #: its render (the ``--autoreload`` swap listens here).
         self.open_hooks: list[Callable[[Lease, bool], Any]] = []
+        #: Open connections per client address (``max_connections_per_ip``).
+        self.addresses = AddressCounter(config.max_connections_per_ip)
+        #: What the limits refused or closed: ``hello_timeouts``, ``header_timeouts``,
+        #: ``keepalive_dropped``, ``throttled``, ``flood_closed``, ``refused_per_ip``,
+        #: ``refused_full_pages``, ``refused_full_sockets``.
+        self.counters: collections.Counter[str] = collections.Counter()
 
     @property
     def apps(self) -> Any:
@@ -122,10 +135,20 @@ class StaticHandler(tornado.web.StaticFileHandler):
 
 def routes(context: ServerContext) -> list[tuple[Any, ...]]:
     """The URL rules serving ``context``'s apps (add them to any tornado Application)."""
-    rules: list[tuple[Any, ...]] = [(re.escape(WS_PATH), SocketTransport, {"context": context})]
+    config = context.config
+    rules: list[tuple[Any, ...]] = [*config.extra_patterns]
+    rules.append((re.escape(WS_PATH), SocketTransport, {"context": context}))
     for route in context.apps:
         rules.append((re.escape(route), PageHandler, {"context": context, "route": route}))
-    if "/" not in context.apps:
+    for route, folder in config.static_dirs.items():
+        rules.append((re.escape(route) + r"/(.*)", StaticDirHandler, {"path": folder}))
+    if isinstance(config.liveness, str):
+        rules.append((re.escape(config.liveness), LivenessHandler, {"context": context}))
+    if config.index in context.apps:
+        rules.append((r"/", PageHandler, {"context": context, "route": config.index}))
+    elif config.index is not None:
+        rules.append((r"/", IndexFileHandler, {"path": config.index}))
+    elif "/" not in context.apps:
         if len(context.apps) == 1:
             rules.append((r"/", tornado.web.RedirectHandler,
                           {"url": next(iter(context.apps)), "permanent": False}))
@@ -143,7 +166,7 @@ def make_application(context: ServerContext, **settings: Any) -> tornado.web.App
         static_handler_class=StaticHandler,
         # Messages between max_message_size and this hard cap get an error reply and
         # the connection lives on; tornado closes (1009) only beyond the cap.
-        websocket_max_message_size=max(4 * context.config.max_message_size, 10 * 1024 * 1024),
+        websocket_max_message_size=context.config.websocket_max_message_size,
         compress_response=False,
         **settings,
     )

@@ -15,6 +15,8 @@ import itertools
 import sys
 import threading
 import types
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,7 @@ from ..tasks import APP_MODULE_PREFIX
 from ..viewable import Viewable
 
 __all__ = ["APP_MODULE_PREFIX", "App", "AppError", "ImportPaths", "SetupError",
-           "app_module", "as_viewable", "compile_file", "docstring"]
+           "app_module", "as_viewable", "compile_file", "docstring", "script_argv"]
 
 _module_ids = itertools.count(1)
 
@@ -166,3 +168,14 @@ def app_module(path: Path, session: Session) -> types.ModuleType:
     sys.modules[name] = module
     session.on_teardown(partial(_forget_module, name))
     return module
+
+
+@contextmanager
+def script_argv(path: Path, argv: Iterable[str]) -> Iterator[None]:
+    """``sys.argv`` is ``[path, *argv]`` inside the block, as ``python path argv`` has it."""
+    saved = sys.argv
+    sys.argv = [str(path), *argv]
+    try:
+        yield
+    finally:
+        sys.argv = saved

@@ -8,6 +8,7 @@ No session exists until the page's websocket presents that token.
 from __future__ import annotations
 
 import html
+import json
 import time
 from typing import TYPE_CHECKING
 
@@ -55,6 +56,28 @@ _INDEX = """<!DOCTYPE html>
 """
 
 
+_FULL = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="{retry}">
+<title>Server is full</title>
+<link rel="stylesheet" href="{css}">
+<link rel="icon" href="{icon}" type="image/svg+xml">
+</head>
+<body>
+<main class="ps-index ps-full" role="alert"><h1>The server is full</h1>
+<p>{title} has as many visitors as it can serve right now. This page tries again by
+itself in {retry} seconds, or <a href="">try again now</a>.</p></main>
+</body>
+</html>
+"""
+
+#: Seconds a "server is full" page waits before it reloads (and its Retry-After).
+FULL_RETRY = 10
+
+
 class _Base(RequestHandler):
     def initialize(self, context: ServerContext, route: str = "/") -> None:
         self.context = context
@@ -76,6 +99,9 @@ class PageHandler(_Base):
     """``GET /<app>``: the HTML shell with a fresh session token."""
 
     def get(self) -> None:
+        if self.context.manager.full:
+            self._full()
+            return
         request = self.request
         headers = dict(request.headers)
         uri = request.uri or self.route
@@ -100,6 +126,39 @@ class PageHandler(_Base):
             title=html.escape(title), css=self.asset("client.css"), js=self.asset("client.js"),
             icon=self.asset("favicon.svg"),
             token=html.escape(token), ws=WS_PATH))
+
+
+    def _full(self) -> None:
+        """``503``: a friendly page that retries, instead of a session the server
+        would refuse."""
+        self.context.counters["refused_full_pages"] += 1
+        self.set_status(503)
+        self.set_header("Retry-After", str(FULL_RETRY))
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.finish(_FULL.format(
+            title=html.escape(self.context.title_for(self.route)), retry=FULL_RETRY,
+            css=self.asset("client.css"), icon=self.asset("favicon.svg")))
+
+
+class LivenessHandler(_Base):
+    """``GET /liveness``: 200 and ``{route: true}`` per app while the server serves.
+
+    ``?endpoint=/app`` asks about one route: 200 if it is served, 404 if not.
+    """
+
+    def get(self) -> None:
+        endpoint = self.get_argument("endpoint", None)
+        routes = sorted(self.context.apps)
+        if endpoint is not None:
+            served = endpoint in self.context.apps
+            self.set_status(200 if served else 404)
+            body = {endpoint: served}
+        else:
+            body = {route: True for route in routes}
+        self.set_header("Content-Type", "application/json")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(json.dumps(body))
 
 
 class IndexHandler(_Base):

@@ -1,11 +1,13 @@
 """``pn.serve``: serve apps from Python, blocking, on a thread, or on the running loop.
 
 It builds one :class:`~panel_state.server.config.ServerConfig` from its arguments and
-starts a :class:`~panel_state.server.serving.Server` with it.
+starts a :class:`~panel_state.server.serving.Server` with it. Panel's and Bokeh's
+keyword names are accepted too (:mod:`.keywords`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import webbrowser
 from collections.abc import Callable
@@ -15,14 +17,15 @@ from .. import loops
 from ..config import config as pn_config
 from ..viewable import Viewable
 from .config import ServerConfig, Setup
+from .keywords import OURS, as_list, config_settings
 from .loader import App, make_app
+from .processes import run_workers
 from .serving import Server
 
 __all__ = ["SETTINGS", "apps_from", "serve"]
 
 #: The keyword settings ``serve`` passes on to the server's configuration.
-SETTINGS = ("secret", "token_lifetime", "unused_session_lifetime", "check_unused_sessions",
-            "max_message_size", "max_write_buffer", "autoreload")
+SETTINGS = OURS
 
 
 def _normalise_route(route: Any) -> str:
@@ -83,9 +86,13 @@ def serve(panels: Viewable | Callable[[], Any] | dict[str, Any] | str, port: int
         Run once on the server loop before serving (``schedule_task``,
         ``on_session_created`` and global ``on_session_destroyed`` belong there).
     **settings
-        ``secret``, ``token_lifetime`` (s), ``unused_session_lifetime`` (ms),
-        ``check_unused_sessions`` (ms), ``max_message_size``, ``max_write_buffer``;
-        ``autoreload`` (default ``pn.config.autoreload``): development mode, as
+        Any :class:`~panel_state.server.config.ServerConfig` field (``secret``,
+        ``token_lifetime``, ``unused_session_lifetime``, ``max_sessions``, ...), and
+        Panel's and Bokeh's names: ``loop``/``io_loop`` (serve on that event loop),
+        ``verbose`` (print the address), ``num_procs`` (blocking only),
+        ``check_unused_sessions_milliseconds`` and the other Bokeh ones; those
+        panel_state does not support warn once each (:mod:`.keywords`).
+        ``autoreload`` (default ``pn.config.autoreload``) is development mode, as
         ``panel-state serve --dev`` (serve script paths to have them reloaded).
 
     Returns
@@ -106,24 +113,30 @@ def serve(panels: Viewable | Callable[[], Any] | dict[str, Any] | str, port: int
     >>> server = pn.serve(lambda: pn.pane.Str("hi"), threaded=True)   # doctest: +SKIP
     >>> server.stop()                                                   # doctest: +SKIP
     """
-    unknown = sorted(set(settings) - set(SETTINGS))
-    if unknown:
-        raise TypeError(f"serve() got unknown setting(s) {unknown}; known settings are "
-                        f"{list(SETTINGS)}.")
-    settings.setdefault("autoreload", pn_config.autoreload)
+    fields, launch = config_settings(settings)
+    fields.setdefault("autoreload", pn_config.autoreload)
     apps, titles = apps_from(panels, title)
-    origins = [websocket_origin] if isinstance(websocket_origin, str) else websocket_origin
+    origins = [*as_list(websocket_origin), *as_list(fields.pop("allow_websocket_origin", ()))]
     server = Server(ServerConfig(apps=apps, port=port, address=address or "127.0.0.1",
-                                 allow_websocket_origin=tuple(origins or ()), titles=titles,
-                                 setup=setup, show=show, **settings))
+                                 allow_websocket_origin=tuple(origins), titles=titles,
+                                 setup=setup, show=show, **fields))
+    loop = _asyncio_loop(launch.get("loop"))
+    verbose = bool(launch.get("verbose"))
 
-    def open_browser() -> None:
+    def ready() -> None:
+        if verbose:
+            print(f"Launching server at {server.url}", flush=True)
         if show:
             webbrowser.open(server.url)
 
-    if threaded:
-        server.start_thread()
-        open_browser()
+    if server.config.num_procs > 1:
+        _serve_forked(server, threaded, start, loop, ready)
+    elif threaded:
+        server.start_thread(loop=_idle(loop))
+        ready()
+    elif loop is not None and loop.is_running():
+        _attach_to(server, loop)
+        ready()
     elif start:
         if loops.running_loop() is not None:
             raise RuntimeError(
@@ -131,10 +144,69 @@ def serve(panels: Viewable | Callable[[], Any] | dict[str, Any] | str, port: int
                 "but an event loop is already running here; use threaded=True, or "
                 "start=False to serve on the running loop.")
         main = threading.current_thread() is threading.main_thread()
-        server.start(install_signal_handlers=main, on_ready=open_browser)
+        server.start(install_signal_handlers=main, on_ready=ready, loop=loop)
+    elif loop is not None:  # not running yet: serve once it runs
+        server.bind()
+        loop.call_soon(_attach_later, server, ready)
     elif loops.running_loop() is not None:
         server.attach()
-        open_browser()
+        ready()
     else:
         server.bind()
     return server
+
+
+def _asyncio_loop(loop: Any) -> asyncio.AbstractEventLoop | None:
+    """The asyncio loop of ``loop`` (a tornado IOLoop or an asyncio loop), or None."""
+    if loop is None:
+        return None
+    inner = getattr(loop, "asyncio_loop", loop)  # tornado's IOLoop wraps one
+    if not isinstance(inner, asyncio.AbstractEventLoop):
+        raise TypeError(f"serve(loop=...) must be an asyncio loop or a tornado IOLoop, got "
+                        f"{type(loop).__name__}.")
+    return inner
+
+
+def _idle(loop: asyncio.AbstractEventLoop | None) -> asyncio.AbstractEventLoop | None:
+    if loop is not None and loop.is_running():
+        raise RuntimeError("serve(threaded=True, loop=...) runs that loop on a new thread, "
+                           "but it is already running; leave out threaded=True.")
+    return loop
+
+
+def _attach_to(server: Server, loop: asyncio.AbstractEventLoop) -> None:
+    """Serve on ``loop``, running here or on another thread."""
+    if loops.running_loop() is loop:
+        server.attach()
+        return
+
+    async def attach() -> None:
+        server.attach()
+
+    asyncio.run_coroutine_threadsafe(attach(), loop).result(timeout=30)
+
+
+def _attach_later(server: Server, ready: Callable[[], Any]) -> None:
+    if server.state == "new":
+        server.attach()
+        ready()
+
+
+def _serve_forked(server: Server, threaded: bool, start: bool,
+                  loop: asyncio.AbstractEventLoop | None, ready: Callable[[], Any]) -> None:
+    """``num_procs`` > 1: fork that many processes serving the port, as the CLI does."""
+    n = server.config.num_procs
+    if threaded or not start or loop is not None or loops.running_loop() is not None:
+        raise ValueError(f"serve(num_procs={n}) forks processes and blocks until they "
+                         "stop; call it with start=True, threaded=False and no running or "
+                         "given loop.")
+    server.bind()
+
+    def worker(_index: int) -> int:
+        server.start(install_signal_handlers=True, on_ready=ready)
+        return 0
+
+    try:
+        run_workers(n, worker)
+    finally:
+        server.stop()

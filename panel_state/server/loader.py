@@ -29,6 +29,7 @@ from .apps import (
     app_module,
     compile_file,
     docstring,
+    script_argv,
 )
 from .notebook_app import NotebookApp
 
@@ -41,9 +42,13 @@ class ScriptApp(App):
 
     With ``defer_errors`` (``--dev``), a script that does not compile is still served:
     each session's run raises its SyntaxError, shown in the page, until it is fixed.
+    While it runs, ``sys.argv`` is ``[script path, *argv]`` (``panel-state serve ...
+    --args ...``), as if it were run with ``python``.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, defer_errors: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike[str], argv: Iterable[str] = (), *,
+                 defer_errors: bool = False) -> None:
+        self.argv = tuple(argv)
         self.path = Path(path).resolve()
         if defer_errors and self.path.is_file():
             self.reload()
@@ -73,7 +78,8 @@ class ScriptApp(App):
             self._failed(None)
 
     def _execute(self, session: Session) -> Any:
-        exec(self.code, app_module(self.path, session).__dict__)
+        with script_argv(self.path, self.argv):
+            exec(self.code, app_module(self.path, session).__dict__)
         return None
 
     def close(self) -> None:
@@ -173,23 +179,24 @@ def _route_for(path: Path) -> str:
 APP_SUFFIXES = (".py", ".ipynb")
 
 
-def app_for(path: str | os.PathLike[str], *, defer_errors: bool = False) -> App:
+def app_for(path: str | os.PathLike[str], argv: Iterable[str] = (), *,
+            defer_errors: bool = False) -> App:
     """The app of a ``.py`` script or an ``.ipynb`` notebook."""
     if Path(path).suffix == ".ipynb":
-        return NotebookApp(path, defer_errors=defer_errors)
-    return ScriptApp(path, defer_errors=defer_errors)
+        return NotebookApp(path, argv, defer_errors=defer_errors)
+    return ScriptApp(path, argv, defer_errors=defer_errors)
 
 
 def discover(paths: Iterable[str | os.PathLike[str]],
              exclude: Iterable[str | os.PathLike[str]] = (), *,
-             defer_errors: bool = False) -> dict[str, App]:
+             defer_errors: bool = False, argv: Iterable[str] = ()) -> dict[str, App]:
     """Map CLI app arguments (scripts, notebooks and folders of them) to routes.
 
     Each script or notebook is served at ``/<stem>``, as Panel does; ``/`` redirects to
     a single app or lists several. Files starting with ``_`` in a folder are skipped, and
     so are the ``exclude`` paths (the ``--setup`` script living next to the apps). With
     ``defer_errors`` (``--dev``) an app with a syntax error is served anyway and shows its
-    error in the page.
+    error in the page. ``argv`` is each app's ``sys.argv[1:]`` while it runs.
 
     Raises
     ------
@@ -219,7 +226,7 @@ def discover(paths: Iterable[str | os.PathLike[str]],
             raise AppError(
                 f"Two apps would be served at {route!r}: {apps[route]!r} and {str(script)!r}; "
                 "rename one of them.")
-        apps[route] = app_for(script, defer_errors=defer_errors)
+        apps[route] = app_for(script, argv, defer_errors=defer_errors)
     return apps
 
 

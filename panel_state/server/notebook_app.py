@@ -26,7 +26,7 @@ import logging
 import os
 import re
 import types
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ from typing import Any
 from ..execution import spawn
 from ..layout import Column
 from ..session import Session
-from .apps import App, AppError, ImportPaths, app_module
+from .apps import App, AppError, ImportPaths, app_module, script_argv
 
 __all__ = ["Cell", "NotebookApp", "notebook_cells", "strip_magics"]
 
@@ -130,8 +130,10 @@ def _compile(cell: Cell, path: Path) -> types.CodeType:
 class NotebookApp(App):
     """A Jupyter notebook served as an app: its code cells, run afresh per session."""
 
-    def __init__(self, path: str | os.PathLike[str], *, defer_errors: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike[str], argv: Iterable[str] = (), *,
+                 defer_errors: bool = False) -> None:
         self.path = Path(path).resolve()
+        self.argv = tuple(argv)
         if not self.path.is_file():
             raise AppError(f"App notebook {str(path)!r} does not exist.")
         self.description = ""
@@ -170,7 +172,8 @@ class NotebookApp(App):
         namespace = app_module(self.path, session).__dict__
         codes = iter(self.codes)
         for number, code in codes:
-            waiting = _start(code, namespace)
+            with script_argv(self.path, self.argv):
+                waiting = _start(code, namespace)
             if waiting is not None:
                 later = Column()
                 session.add_root(later)

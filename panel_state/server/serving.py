@@ -39,8 +39,10 @@ from ..lifespan import Lifespan, recording
 from ..session import Session
 from .application import ServerContext, make_application
 from .config import ServerConfig, Setup
+from .httpserver import http_server
 from .loader import AppError, ImportPaths, SetupError, run_setup
 from .reload import Reloader
+from .warming import warm
 
 __all__ = ["Server"]
 
@@ -77,6 +79,7 @@ class Server:
         self._closing: asyncio.Task[None] | None = None
         self._previous_default: asyncio.AbstractEventLoop | None = None
         self._bound_port: int | None = None
+        self._warming: list[asyncio.Future[None]] = []
 
     # -- addresses -------------------------------------------------------------------------
     @property
@@ -113,6 +116,11 @@ class Server:
     def sessions(self) -> list[Session]:
         """The live sessions of this server."""
         return self.context.manager.sessions if self.context is not None else []
+
+    @property
+    def counters(self) -> dict[str, int]:
+        """What the limits refused or closed so far (see ``docs/reliability.md``)."""
+        return dict(self.context.counters) if self.context is not None else {}
 
     # -- the lifecycle -------------------------------------------------------------------
     async def serve(self, *, install_signal_handlers: bool = False,
@@ -156,7 +164,9 @@ class Server:
                 with recording(self.lifespan):
                     self._run_setup(self.config.setup)
             self.context = ServerContext(self.config, loop)
-            self.http_server = HTTPServer(make_application(self.context))
+            if self.config.warm:
+                self._warming = warm(self.apps, self.url, loop)
+            self.http_server = http_server(make_application(self.context), self.context)
             assert self.sockets is not None
             self.http_server.add_sockets(self.sockets)
             if self.reloader is not None:
@@ -225,6 +235,8 @@ class Server:
         self.state = "stopping"
         if self.http_server is not None:
             self.http_server.stop()
+        for warming in self._warming:
+            warming.cancel()  # its session is destroyed as it ends
         context = self.context
         if context is not None:
             context.manager.destroy_all()
@@ -263,18 +275,27 @@ class Server:
 
     # -- the three ways to start -------------------------------------------------------------
     def start(self, *, install_signal_handlers: bool = False,
-              on_ready: Callable[[], Any] | None = None) -> None:
-        """Serve on a new loop in this thread, blocking until :meth:`stop` (or a signal)."""
-        self._require_new()
-        loop = asyncio.new_event_loop()
-        try:
-            loop.run_until_complete(self.serve(install_signal_handlers=install_signal_handlers,
-                                               ready=on_ready))
-        finally:
-            loops.close_loop(loop)
+              on_ready: Callable[[], Any] | None = None,
+              loop: asyncio.AbstractEventLoop | None = None) -> None:
+        """Serve on a new loop in this thread, blocking until :meth:`stop` (or a signal).
 
-    def start_thread(self) -> Server:
-        """Serve on a new daemon thread; returns once the server is listening."""
+        With ``loop`` (not running), serve on that loop instead; it is left open.
+        """
+        self._require_new()
+        own = loop is None
+        run_on = asyncio.new_event_loop() if loop is None else loop
+        try:
+            run_on.run_until_complete(self.serve(
+                install_signal_handlers=install_signal_handlers, ready=on_ready))
+        finally:
+            if own:
+                loops.close_loop(run_on)
+
+    def start_thread(self, loop: asyncio.AbstractEventLoop | None = None) -> Server:
+        """Serve on a new daemon thread; returns once the server is listening.
+
+        With ``loop`` (not running), the thread runs that loop instead of a new one.
+        """
         self._require_new()
         self.bind()
         ready = threading.Event()
@@ -282,7 +303,7 @@ class Server:
 
         def run() -> None:
             try:
-                self.start(on_ready=ready.set)
+                self.start(on_ready=ready.set, loop=loop)
             except BaseException as exc:
                 failure.append(exc)
             finally:

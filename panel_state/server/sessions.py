@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tornado.httputil import parse_cookie
 
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
     from .config import ServerConfig
 
-__all__ = ["Lease", "SessionManager", "request_data"]
+__all__ = ["Lease", "ServerFullError", "SessionManager", "request_data"]
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +57,14 @@ def request_data(payload: TokenPayload) -> tuple[dict[str, list[bytes]], dict[st
     return request_args(query), parse_cookie(cookie) if cookie else {}
 
 
+class ServerFullError(RuntimeError):
+    """``max_sessions`` sessions are live: no new one now (resumes still work)."""
+
+
 class Lease:
     """How long the server keeps one session: its connection, route and clock."""
 
-    __slots__ = ("connection", "disconnected_at", "expires", "route")
+    __slots__ = ("budget", "connection", "disconnected_at", "expires", "route")
 
     def __init__(self, connection: Connection, route: str, expires: float) -> None:
         self.connection = connection
@@ -69,6 +73,9 @@ class Lease:
         self.expires = expires
         #: ``clock()`` when the last client left, or None while one is attached.
         self.disconnected_at: float | None = None
+        #: The session's incoming-message budget (an ``EventBudget``), kept across
+        #: reconnects; set by the transport.
+        self.budget: Any = None
 
     @property
     def session(self) -> Session:
@@ -133,6 +140,8 @@ class SessionManager:
         ------
         TokenError
             ``expired`` for a token whose session ended or whose time ran out.
+        ServerFullError
+            When ``max_sessions`` sessions are live (a resume is never refused).
         """
         live = self.leases.get(payload.nonce)
         if live is not None and not live.session.destroyed:
@@ -147,7 +156,16 @@ class SessionManager:
         if app is None:
             raise TokenError("forged", f"Session token names no app served here "
                              f"({payload.app!r}); reload the page.")
+        if self.full:
+            raise ServerFullError(f"The server is full ({len(self.leases)} sessions, the "
+                                  "most it serves at once); try again in a moment.")
         return self._create(payload, app), False
+
+    @property
+    def full(self) -> bool:
+        """Whether ``max_sessions`` sessions are live (always False without a limit)."""
+        limit = self.config.max_sessions
+        return bool(limit) and len(self.leases) >= limit
 
     def _create(self, payload: TokenPayload, app: App) -> Lease:
         args, cookies = request_data(payload)

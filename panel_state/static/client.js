@@ -79,6 +79,17 @@ export class PageClient {
       this.overlay("This session is now open in another window — reload to continue here.");
       return;
     }
+    if (code === CLOSE.full) {
+      this.setStatus("full");
+      this.overlay("The server is full right now — try again in a moment.", null, "Try again");
+      return;
+    }
+    if (code === CLOSE.flood) {
+      this.setStatus("flood");
+      this.overlay("This page sent more events than the server accepts and was " +
+                   "disconnected — reload to start again.");
+      return;
+    }
     this.setStatus("reconnecting");
     this.lost(true);
     const delay = Math.min(5000, 100 * 2 ** this.attempt);
@@ -158,7 +169,7 @@ export class PageClient {
 
   error(msg) {
     // An ended session says so with its close code; nothing to toast.
-    return msg.code === "session_expired" || msg.code === "bad_token";
+    return ["session_expired", "bad_token", "server_full", "flood"].includes(msg.code);
   }
 
   url(action, url) {
@@ -225,14 +236,14 @@ export class PageClient {
     fixed("ps-banner", "div", "status").textContent = text;
   }
 
-  overlay(text, detail) {
+  overlay(text, detail, action = "Reload") {
     this.banner(null);
     this.core.toasts.dismiss("disconnect");
     const el = fixed("ps-overlay", "div", "alertdialog");
     const box = h("div", "ps-overlay-box");
     box.append(h("p", "ps-overlay-text", text));
     if (detail) box.append(h("p", "ps-overlay-detail", detail));
-    const button = h("button", "ps-button", "Reload");
+    const button = h("button", "ps-button", action);
     button.type = "button";
     button.addEventListener("click", () => window.location.reload());
     box.append(button);

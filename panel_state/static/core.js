@@ -35,11 +35,12 @@ export const PROTOCOL = /*PROTOCOL*/{
   "patchOps": ["props", "children", "emit"],
   "urlActions": ["push", "replace", "navigate"],
   "notificationActions": ["show", "dismiss", "clear"],
-  "errors": ["app_error", "bad_json", "bad_message", "bad_token", "bad_version",
-             "invalid_value", "not_open", "session_expired", "too_large", "unknown_ref",
-             "unknown_type"],
+  "errors": ["app_error", "bad_json", "bad_message", "bad_token", "bad_version", "flood",
+             "invalid_value", "not_open", "server_full", "session_expired", "too_large",
+             "unknown_ref", "unknown_type"],
   "closeCodes": {"refused": 4001, "expired": 4002, "superseded": 4003, "slow": 4004,
-                 "shutdown": 1001, "reloaded": 4005}
+                 "full": 4005, "flood": 4006, "timeout": 4007, "shutdown": 1001,
+                 "reloaded": 4008}
 }/*END PROTOCOL*/;
 
 const SVG = "http://www.w3.org/2000/svg";

@@ -112,6 +112,8 @@ ERRORS = {
     "unknown_ref": "no component with this id is displayed",
     "invalid_value": "the component rejected the value",
     "app_error": "the app raised while handling the message",
+    "server_full": "the server has no room for another session now; try again later",
+    "flood": "the client sent more messages than its budget allows",
 }
 
 #: Websocket close codes the server uses (4000-4999 are free for applications).
@@ -120,8 +122,11 @@ CLOSE_CODES = {
     "expired": 4002,      # session gone: show "session expired - reload"
     "superseded": 4003,   # another connection took over this session
     "slow": 4004,         # the client did not keep up with its outgoing buffer
+    "full": 4005,         # max_sessions reached: show "server is full, try again"
+    "flood": 4006,        # over its event budget for too long: session closed
+    "timeout": 4007,      # no hello in time / no pong: reconnect
     "shutdown": 1001,     # server going away: reconnect (and then likely expire)
-    "reloaded": 4005,     # --dev: this session was replaced by a fresh run in place
+    "reloaded": 4008,     # --dev: this session was replaced by a fresh run in place
 }
 
 SPEC: dict[str, Any] = {

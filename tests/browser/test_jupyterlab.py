@@ -324,7 +324,9 @@ def test_jupyterlab_saved_notebook_opened_without_a_kernel_shows_its_fallbacks(
     try:
         other = context.new_page()
         other.goto(lab.url + "lab/workspaces/no-kernel/tree/saved.ipynb")
-        expect(other.get_by_role("button", name="No Kernel", exact=True)).to_be_visible()
+        # A cold JupyterLab takes several seconds to open a notebook on a busy machine.
+        expect(other.get_by_role("button", name="No Kernel", exact=True)).to_be_visible(
+            timeout=30_000)
         fallbacks = other.locator(".jp-OutputArea-output[data-mime-type='text/html'] "
                                   ".ps-snapshot-note")
         expect(fallbacks).to_have_count(4)  # the output cleared above left the file

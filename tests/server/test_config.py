@@ -40,7 +40,7 @@ def test_server_config_is_frozen():
     ({"unused_session_lifetime": -1}, "unused_session_lifetime must be an integer of at "
                                       "least 0 milliseconds, got -1"),
     ({"max_message_size": 0}, "max_message_size must be an integer of at least 1 bytes"),
-    ({"num_procs": 0}, "num_procs must be an integer of at least 1, got 0"),
+    ({"num_procs": -1}, "num_procs must be an integer of at least 0, got -1"),
     ({"nthreads": -2}, "nthreads must be an integer of at least 0, got -2"),
 ])
 def test_server_config_refuses_bad_values_naming_them(changes, match):

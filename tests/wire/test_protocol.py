@@ -96,3 +96,12 @@ def test_url_and_error_messages_check_their_vocabulary():
         protocol.url_message("jump", "/")
     with pytest.raises(ValueError, match="Error code must be one of"):
         protocol.error_message("oops", "x")
+
+
+def test_close_codes_are_distinct_application_codes():
+    codes = list(protocol.CLOSE_CODES.values())
+    assert len(set(codes)) == len(codes), protocol.CLOSE_CODES
+    # Ours are application codes; "shutdown" is the standard "going away".
+    assert protocol.CLOSE_CODES["shutdown"] == 1001
+    assert all(4000 <= code <= 4999 for name, code in protocol.CLOSE_CODES.items()
+               if name != "shutdown")
