@@ -254,8 +254,9 @@ class SocketTransport(WebSocketHandler):
 
     def _later(self, seconds: float) -> asyncio.Future[None]:
         """A future done after ``seconds`` (0: the next loop turn) that stops tornado
-        reading this socket until then. If tornado then finds the next message already
-        there (in the very turn it resumes), that message was queued."""
+        reading this socket until then. If the next message's bytes are already there
+        when it resumes (read by tornado or waiting in the kernel), that message was
+        queued."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
         if seconds:
@@ -265,13 +266,18 @@ class SocketTransport(WebSocketHandler):
         return future
 
     def _resume(self, future: asyncio.Future[None]) -> None:
+        self._resumed = self._buffered() > 0
         if not future.done():
-            future.set_result(None)  # tornado's read loop runs next ...
-        self._resumed = True
-        asyncio.get_running_loop().call_soon(self._waited)  # ... and this after it
+            future.set_result(None)  # tornado's read loop runs next
 
-    def _waited(self) -> None:
-        self._resumed = False
+    def _buffered(self) -> int:
+        """Bytes received from this client and not handled yet."""
+        stream = self.stream
+        if stream is None:
+            return 0
+        # tornado has no public count of the bytes it has read ahead.
+        ahead = int(getattr(stream, "_read_buffer_size", 0))
+        return ahead + pending_bytes(getattr(stream, "socket", None))
 
     def _flooded(self, seconds: float) -> None:
         config = self.context.config

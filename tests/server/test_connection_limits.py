@@ -355,9 +355,12 @@ async def test_flooding_session_is_throttled_then_closed_with_a_logged_reason(
     while (got := await flood.frame()) is not None and got[0] == 0x1:
         messages.append(json.loads(got[1]))
     assert got is not None and int.from_bytes(got[1][:2], "big") == CLOSE_CODES["flood"]
-    assert 0.3 <= time.monotonic() - started <= 1.3
+    elapsed = time.monotonic() - started
+    assert 0.3 <= elapsed <= 1.3
     assert await flood.frame() is None  # then the server closes the socket
-    assert 20 + 0.3 * 50 <= len(handled) <= 20 + 1.3 * 50  # burst, then the rate
+    # The whole burst passes, then at most the rate: a loaded machine handles fewer
+    # of the paced ones in the flood timeout, never more.
+    assert 20 <= len(handled) <= 20 + elapsed * 50 + 1
     errors = [m for m in messages if m["type"] == "error"]
     assert [e["code"] for e in errors] == ["flood"]
     (warning,) = [r for r in caplog.records if r.levelno == logging.WARNING]
