@@ -119,7 +119,7 @@ class Config(param.Parameterized):
         none, -1 all. The ``total`` and ``live`` counts are kept either way.""",
     )
 
-    template = param.Selector(
+    template: str | None = param.Selector(  # type: ignore[assignment]
         default=None,
         objects=[None, *TEMPLATE_NAMES],
         doc="""

@@ -43,15 +43,20 @@ class FlexBox(ListLike):
     reaches the page.
     """
 
-    flex_direction = param.Selector(default="row", objects=FLEX_DIRECTIONS, doc="""
+    flex_direction: str = param.Selector(  # type: ignore[assignment]
+        default="row", objects=FLEX_DIRECTIONS, doc="""
         The main axis: the direction children are placed in.""")
-    flex_wrap = param.Selector(default="wrap", objects=FLEX_WRAPS, doc="""
+    flex_wrap: str = param.Selector(  # type: ignore[assignment]
+        default="wrap", objects=FLEX_WRAPS, doc="""
         Whether and how children wrap onto more lines.""")
-    justify_content = param.Selector(default="flex-start", objects=JUSTIFY_CONTENT, doc="""
+    justify_content: str = param.Selector(  # type: ignore[assignment]
+        default="flex-start", objects=JUSTIFY_CONTENT, doc="""
         How children are aligned along the main axis.""")
-    align_items = param.Selector(default="flex-start", objects=ALIGN_ITEMS, doc="""
+    align_items: str = param.Selector(  # type: ignore[assignment]
+        default="flex-start", objects=ALIGN_ITEMS, doc="""
         How children are aligned across the main axis, within their line.""")
-    align_content = param.Selector(default="flex-start", objects=ALIGN_CONTENT, doc="""
+    align_content: str = param.Selector(  # type: ignore[assignment]
+        default="flex-start", objects=ALIGN_CONTENT, doc="""
         How lines are aligned across the main axis when there is room to spare.""")
     gap = param.String(default="", doc="""
         Space between children: '' for the default, or one or two CSS lengths

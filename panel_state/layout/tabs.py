@@ -63,7 +63,8 @@ class Tabs(ListLike):
     dynamic = param.Boolean(default=False, doc="""
         Panel renders only the shown tab when True. Here every tab is rendered either
         way (hidden ones cost little), so it changes nothing visible.""")
-    tabs_location = param.Selector(default="above", objects=TABS_LOCATIONS, doc="""
+    tabs_location: str = param.Selector(  # type: ignore[assignment]
+        default="above", objects=TABS_LOCATIONS, doc="""
         Where the row of tabs sits relative to the shown child.""")
     _titles = param.List(default=[], doc="The title of each child, in order.")
 

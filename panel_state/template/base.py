@@ -30,6 +30,7 @@ from ..config import config
 from ..context import current_session
 from ..layout import Column, ListLike, Row
 from ..layout.css import css_color, css_length, image_uri, web_url
+from ..pages import show_template
 from ..reactive import panel
 from ..viewable import Viewable
 
@@ -126,7 +127,8 @@ class Template(Viewable):
         The site's name, shown in the header bar before the title.""")
     site_url = param.String(default="/", doc="""
         Where the logo and site name link to: an http(s) URL or a path on this site.""")
-    theme = param.Selector(default="default", objects=list(THEMES), doc="""
+    theme: str = param.Selector(  # type: ignore[assignment]
+        default="default", objects=list(THEMES), doc="""
         'default' (light) or 'dark'; ``DefaultTheme``/``DarkTheme`` are accepted too.""")
 
     view_kind: ClassVar[str] = "Template"
@@ -233,7 +235,7 @@ class Template(Viewable):
                 f"{config.template!r}, so the session has a template of its own; add "
                 "components to pn.state.template (or use .servable(area=...)), or build "
                 "the template yourself and leave pn.config.template unset.")
-        session.use_template(self)
+        show_template(session, self)
         if title and self.title == self.param["title"].default:
             self.title = title
         return self
