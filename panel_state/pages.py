@@ -13,7 +13,7 @@ Examples
 >>> from panel_state import pages
 >>> from panel_state.testing import session
 >>> with session() as s:
-...     pn.pane.Str('first').servable()
+...     _ = pn.pane.Str('first').servable()
 ...     template = pages.template_of(s)
 ...     [type(r).__name__ for r in s.roots], len(template.main)
 (['Template'], 1)

@@ -133,3 +133,16 @@ def test_destroyed_session_drops_its_template():
     with session() as s:
         pn.state.template.main.append("x")
     assert s.template is None and s.roots == []
+
+
+def test_page_layout_and_template_docstring_examples_run():
+    import doctest
+
+    from panel_state.layout import base, card, css, flex, spacer, tabs
+    from panel_state.template import base as template_base
+    from panel_state.template import names
+
+    for module in (pages, pn.layout, base, card, css, flex, spacer, tabs, pn.template,
+                   template_base, names):
+        assert doctest.testmod(module).failed == 0, module.__name__
+        pn.state.reset()

@@ -72,6 +72,7 @@ class Tabs(ListLike):
     view_params: ClassVar[tuple[str, ...]] = ("visible", "active", "closable",
                                               "tabs_location")
     _event_params: ClassVar[tuple[str, ...]] = ("active", "close")
+    view_actions: ClassVar[tuple[str, ...]] = ("close",)
 
     def __init__(self, *objects: Any, **params: Any) -> None:
         super().__init__(*objects, **params)
