@@ -344,6 +344,8 @@ KINDS.Divider = {
 function drawTabs(view) {
   const p = view.props;
   const titles = p.titles || [];
+  const doc = view.el.ownerDocument;
+  const refocus = view.bar.contains(doc.activeElement); // keep the keyboard on the tabs
   view.bar.replaceChildren(...view.slots.map((slot, i) => {
     const item = h("span", "ps-tab-item");
     const tab = h("button", "ps-tab", titles[i] ?? "");
@@ -362,6 +364,7 @@ function drawTabs(view) {
     slot.hidden = i !== p.active;
     return item;
   }));
+  if (refocus) view.bar.querySelector("[aria-selected=true]")?.focus();
 }
 
 KINDS.Tabs = {
