@@ -20,18 +20,19 @@ import param as _param
 from param import bind, depends
 
 from . import execution as _execution
-from . import io, pane, widgets
+from . import io, layout, pane, template, widgets
 from . import notebook as _notebook
 from .caching import cache
 from .config import config
 from .extension import extension
-from .layout import Column, Row
+from .layout import Card, Column, FlexBox, HSpacer, Row, Spacer, Tabs, VSpacer
 from .links import Link, link
 from .location import Location
 from .periodic import PeriodicCallback
 from .reactive import panel
 from .session import Session
 from .state import state
+from .template import Template
 from .viewable import Viewable
 
 
@@ -53,12 +54,19 @@ _notebook.install()
 __version__ = "0.1.0"
 
 __all__ = [
+    "Card",
     "Column",
+    "FlexBox",
+    "HSpacer",
     "Link",
     "Location",
     "PeriodicCallback",
     "Row",
     "Session",
+    "Spacer",
+    "Tabs",
+    "Template",
+    "VSpacer",
     "Viewable",
     "__version__",
     "bind",
@@ -67,10 +75,12 @@ __all__ = [
     "depends",
     "extension",
     "io",
+    "layout",
     "link",
     "pane",
     "panel",
     "serve",
     "state",
+    "template",
     "widgets",
 ]

@@ -13,12 +13,12 @@ import importlib.util
 import logging
 import os
 import sys
-import webbrowser
 from collections.abc import Sequence
 
 from .cli_flags import LOG_LEVELS, add_server_flags, config_flags, log_level, number
 from .config import config
 from .server.config import ServerConfig
+from .server.launch import open_browser
 from .server.loader import AppError, discover
 from .server.processes import run_workers
 from .server.serving import Server
@@ -134,7 +134,7 @@ def _run(server: Server) -> int:
         for route in sorted(server.apps):
             log.info("App %s at %s", route, server.url.rstrip("/") + route)
         if server.config.show:
-            webbrowser.open(server.url)
+            open_browser(server.url)
 
     try:
         server.start(install_signal_handlers=True, on_ready=ready)

@@ -11,6 +11,11 @@ import param
 from ._params import validate
 from .compat import PANEL_CONFIG, warn_unsupported
 
+#: The template names ``pn.config.template`` takes (Panel's; ``pn.template.names`` maps
+#: each to its template).
+TEMPLATE_NAMES = ("bootstrap", "editable", "fast", "fast-list", "golden", "material",
+                  "slides", "vanilla")
+
 
 class Config(param.Parameterized):
     """Settings shared by every session of the process.
@@ -112,6 +117,17 @@ class Config(param.Parameterized):
         doc="""
         How many sessions ``pn.state.session_info['sessions']`` keeps a record of: 0
         none, -1 all. The ``total`` and ``live`` counts are kept either way.""",
+    )
+
+    template: str | None = param.Selector(  # type: ignore[assignment]
+        default=None,
+        objects=[None, *TEMPLATE_NAMES],
+        doc="""
+        The template every session of a served app is drawn in, by name: ``'material'``,
+        ``'bootstrap'``, ``'fast'``, ``'vanilla'``... (each is panel_state's one
+        template). ``obj.servable(area=...)`` puts components in the session's template
+        (``pn.state.template``). None: ``.servable()`` shows components on a plain
+        page.""",
     )
 
     @contextmanager

@@ -121,6 +121,8 @@ class Session(Document, param.Parameterized):
         self.loop: asyncio.AbstractEventLoop | None = loop or loops.resolve_loop(None)
         self.roots: list[Any] = []
         self.title: str | None = None
+        #: The template this session shows as its page, or None (:mod:`.pages`).
+        self.template: Any = None
         #: Counts this session's running callbacks; drives ``busy``.
         self.busy_counter = _busy.BusyCounter(self)
         self._location: Location | None = None
@@ -352,6 +354,7 @@ class Session(Document, param.Parameterized):
         self._commands.clear()
         self._waker = None
         self.roots.clear()
+        self.template = None
         self._location = None
         if self.busy_counter.count:
             _busy.reset(self)

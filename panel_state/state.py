@@ -28,10 +28,13 @@ from .config import config
 from .context import current_session
 from .location import Location
 from .notifications import OUTSIDE, NotificationArea
+from .pages import template_of
 from .periodic import PeriodicCallback
 from .routing import SESSION_PARAMS, StateParamDescriptor
 from .session import Session
 from .tasks import APP_MODULE_PREFIX, Task
+from .template import Template
+from .template.names import make_template
 
 __all__ = ["State", "state"]
 
@@ -58,6 +61,7 @@ class State(param.Parameterized):
     def __init__(self, **params: Any) -> None:
         super().__init__(**params)
         self._global_location: Location | None = None
+        self._global_template: Template | None = None
         self._base_url = "/"
         self._rel_path = ""
 
@@ -111,6 +115,17 @@ class State(param.Parameterized):
         if self._global_location is None:
             self._global_location = Location()
         return self._global_location
+
+    @property
+    def template(self) -> Template:
+        """The session's template, made (of the kind ``pn.config.template`` names) and
+        shown as its page on first use; outside a session, one process-wide template."""
+        session = current_session()
+        if session is not None:
+            return template_of(session)
+        if self._global_template is None:
+            self._global_template = make_template()
+        return self._global_template
 
     # -- Panel's session surface -----------------------------------------------------------
     @property
@@ -370,6 +385,7 @@ class State(param.Parameterized):
         if self._global_location is not None:
             self._global_location.close()
         self._global_location = None
+        self._global_template = None
         _busy.reset_all()
         pool.shutdown_pool(wait=True)
         compat.forget_warnings()

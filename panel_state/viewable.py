@@ -33,11 +33,16 @@ from typing import Any, ClassVar
 
 import param
 
+from . import pages
+from .config import config
 from .context import current_session
 from .contracts import ViewListener
 from .links import Link, link
 
-__all__ = ["DisplayHook", "Viewable", "set_display_hook"]
+__all__ = ["AREAS", "DisplayHook", "Viewable", "set_display_hook"]
+
+#: The template areas ``servable(area=...)`` puts an object in.
+AREAS = ("main", "sidebar", "header", "modal")
 
 _refs = itertools.count(1)
 
@@ -132,17 +137,44 @@ class Viewable(param.Parameterized):
             return {"text/plain": repr(self)}
         return _display_hook(self, include, exclude)
 
-    def servable(self, title: str | None = None) -> Viewable:
+    def servable(self, title: str | None = None, location: bool = True, area: str = "main",
+                 target: str | None = None) -> Viewable:
         """Mark this object as what the served app shows, in the current session.
 
+        On a plain page objects show one under another. With a template -- the
+        session's ``pn.state.template``, one ``pn.config.template`` names, or one made
+        for an ``area`` other than ``'main'`` -- the object goes into that area of it.
         Outside a session it does nothing and returns the object, so the same script
         runs under ``panel-state serve`` and in plain Python.
+
+        Parameters
+        ----------
+        title : str, optional
+            The page title (a template keeps a title of its own).
+        location : bool
+            Accepted for Panel code: every session has its Location.
+        area : {'main', 'sidebar', 'header', 'modal'}
+            The template area to put the object in.
+        target : str, optional
+            Panel's newer name for ``area``; it wins when given.
+
+        Raises
+        ------
+        ValueError
+            For an area a template does not have.
         """
+        area = target or area
+        if area not in AREAS:
+            raise ValueError(f"servable(area={area!r}): the areas are {list(AREAS)}.")
         session = current_session()
-        if session is not None:
-            session.add_root(self)
-            if title is not None:
-                session.title = title
+        if session is None:
+            return self
+        if session.template is not None or config.template is not None or area != "main":
+            pages.template_of(session).view_add(self, area, title)
+            return self
+        session.add_root(self)
+        if title is not None:
+            session.title = title
         return self
 
     def link(self, target: param.Parameterized,

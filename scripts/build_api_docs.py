@@ -311,10 +311,12 @@ def _name_default(cls: type[param.Parameterized]) -> Any:
 
 
 def param_rows(cls: type[param.Parameterized]) -> list[str]:
-    """A Markdown table of the params of ``cls`` (param's own ``name`` left out)."""
+    """A Markdown table of the public params of ``cls`` (param's own ``name`` left out)."""
     rows: list[str] = []
     for pname, parameter in cls.param.objects("existing").items():
         if pname == "name" and inspect.cleandoc(parameter.doc or "") == _DEFAULT_NAME_DOC:
+            continue
+        if pname.startswith("_"):  # library state kept in a param so the page follows it
             continue
         kind = _public_type(parameter)
         flags = []

@@ -25,7 +25,7 @@ from importlib import resources
 __all__ = ["join_modules", "page_rules_removed", "widget_css", "widget_module"]
 
 _IMPORT_CORE = re.compile(r'^import \{[^}]*\} from "\./core\.js";\n', re.M)
-_PAGE_RULE = re.compile(r"^(html, body|#ps-root) \{[^}]*\}\n", re.M)
+_PAGE_RULE = re.compile(r"^(html, body|#ps-root\b[^{]*) \{[^}]*\}\n", re.M)
 
 #: The notebook output's own frame: the page's font, a little room, no page colours.
 _NOTEBOOK_CSS = """

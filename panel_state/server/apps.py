@@ -21,9 +21,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from ..pages import show_template
 from ..reactive import panel
 from ..session import Session
 from ..tasks import APP_MODULE_PREFIX
+from ..template import Template
 from ..viewable import Viewable
 
 __all__ = ["APP_MODULE_PREFIX", "App", "AppError", "ImportPaths", "SetupError",
@@ -148,6 +150,10 @@ class App:
             result = self._execute(session)
             if not session.roots and result is not None:
                 session.add_root(as_viewable(result))
+            # A template served as a root (returned, or a shared object) is the page.
+            shown = [root for root in session.roots if isinstance(root, Template)]
+            if shown and session.template is None:
+                show_template(session, shown[0])
         return list(session.roots)
 
     def _execute(self, session: Session) -> Any:

@@ -8,6 +8,7 @@ keyword names are accepted too (:mod:`.keywords`).
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import webbrowser
 from collections.abc import Callable
@@ -22,7 +23,9 @@ from .loader import App, make_app
 from .processes import run_workers
 from .serving import Server
 
-__all__ = ["SETTINGS", "apps_from", "serve"]
+__all__ = ["SETTINGS", "apps_from", "open_browser", "serve"]
+
+log = logging.getLogger(__name__)
 
 #: The keyword settings ``serve`` passes on to the server's configuration.
 SETTINGS = OURS
@@ -53,6 +56,20 @@ def apps_from(panels: Any, title: str | dict[str, str] | None = None
     return apps, titles
 
 
+def open_browser(url: str) -> bool:
+    """Open ``url`` in the default web browser; where there is none, log where to go.
+
+    Returns whether a browser took the URL.
+    """
+    try:
+        opened = webbrowser.open(url)
+    except webbrowser.Error:
+        opened = False
+    if not opened:
+        log.warning("No web browser could be opened here (show=True); visit %s", url)
+    return opened
+
+
 def serve(panels: Viewable | Callable[[], Any] | dict[str, Any] | str, port: int = 0,
           address: str | None = None, websocket_origin: str | list[str] | None = None,
           threaded: bool = False, show: bool = False, start: bool = True,
@@ -75,7 +92,9 @@ def serve(panels: Viewable | Callable[[], Any] | dict[str, Any] | str, port: int
     threaded : bool
         Run the server on its own thread and return at once.
     show : bool
-        Open the app in the default web browser.
+        Open the app in the default web browser, where there is one (else a warning
+        says where to go). Panel's default is True, ours False: tests and servers
+        have no browser to open.
     start : bool
         With ``threaded=False``: block serving until stopped (Ctrl-C). With
         ``start=False``: attach to the running loop if there is one, else just bind;
@@ -89,7 +108,8 @@ def serve(panels: Viewable | Callable[[], Any] | dict[str, Any] | str, port: int
         Any :class:`~panel_state.server.config.ServerConfig` field (``secret``,
         ``token_lifetime``, ``unused_session_lifetime``, ``max_sessions``, ...), and
         Panel's and Bokeh's names: ``loop``/``io_loop`` (serve on that event loop),
-        ``verbose`` (print the address), ``num_procs`` (blocking only),
+        ``verbose`` (print ``Launching server at <url>`` once listening; True by
+        default, as in Panel), ``num_procs`` (blocking only),
         ``check_unused_sessions_milliseconds`` and the other Bokeh ones; those
         panel_state does not support warn once each (:mod:`.keywords`).
         ``autoreload`` (default ``pn.config.autoreload``) is development mode, as
@@ -121,13 +141,13 @@ def serve(panels: Viewable | Callable[[], Any] | dict[str, Any] | str, port: int
                                  allow_websocket_origin=tuple(origins), titles=titles,
                                  setup=setup, show=show, **fields))
     loop = _asyncio_loop(launch.get("loop"))
-    verbose = bool(launch.get("verbose"))
+    verbose = bool(launch.get("verbose", True))
 
     def ready() -> None:
         if verbose:
             print(f"Launching server at {server.url}", flush=True)
         if show:
-            webbrowser.open(server.url)
+            open_browser(server.url)
 
     if server.config.num_procs > 1:
         _serve_forked(server, threaded, start, loop, ready)

@@ -167,6 +167,16 @@ export class PageClient {
     }
   }
 
+  title(text) { document.title = text; }
+
+  favicon(url) {
+    for (const link of document.querySelectorAll("link[rel~='icon']")) link.remove();
+    const link = document.createElement("link");
+    link.rel = "icon";
+    link.setAttribute("href", url);
+    document.head.append(link);
+  }
+
   error(msg) {
     // An ended session says so with its close code; nothing to toast.
     return ["session_expired", "bad_token", "server_full", "flood"].includes(msg.code);

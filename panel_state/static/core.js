@@ -91,7 +91,9 @@ function formatTick(v) {
 
 // -- component renderers ----------------------------------------------------------------
 // Each kind has create(view, client) building view.el (and view.body for children) and
-// update(view, changed) applying changed props (all props on first render).
+// update(view, changed) applying changed props (all props on first render). A layout
+// whose children go in several slots (a card's header, a template's areas) has
+// place(view) instead of view.body: it puts view.children's elements where they belong.
 
 const KINDS = {};
 
@@ -301,6 +303,222 @@ function layout(cls) {
 }
 KINDS.Row = layout("ps-row");
 KINDS.Column = layout("ps-column");
+
+function classes(base, extra) {
+  return [base, ...(Array.isArray(extra) ? extra : [])].join(" ");
+}
+
+function px(v) { return v === null || v === undefined ? "" : `${v}px`; }
+
+KINDS.FlexBox = {
+  create(view) { view.el = h("div", "ps-flexbox"); view.body = view.el; },
+  update(view, c) {
+    const p = view.props, s = view.el.style;
+    if (has(c, "flex_direction")) s.flexDirection = p.flex_direction || "";
+    if (has(c, "flex_wrap")) s.flexWrap = p.flex_wrap || "";
+    if (has(c, "justify_content")) s.justifyContent = p.justify_content || "";
+    if (has(c, "align_items")) s.alignItems = p.align_items || "";
+    if (has(c, "align_content")) s.alignContent = p.align_content || "";
+    if (has(c, "gap")) s.gap = p.gap || "";
+  },
+};
+
+function spacer(cls) {
+  return {
+    create(view) { view.el = h("div", cls); },
+    update(view, c) {
+      if (has(c, "width")) view.el.style.width = px(view.props.width);
+      if (has(c, "height")) view.el.style.height = px(view.props.height);
+    },
+  };
+}
+KINDS.Spacer = spacer("ps-spacer");
+KINDS.HSpacer = spacer("ps-spacer ps-hspacer");
+KINDS.VSpacer = spacer("ps-spacer ps-vspacer");
+KINDS.Divider = {
+  create(view) { view.el = h("div", "ps-divider"); view.el.append(h("hr")); },
+  update() {},
+};
+
+// Tabs: a row of tab buttons over one panel per child; only the active one shows.
+function drawTabs(view) {
+  const p = view.props;
+  const titles = p.titles || [];
+  const doc = view.el.ownerDocument;
+  const refocus = view.bar.contains(doc.activeElement); // keep the keyboard on the tabs
+  view.bar.replaceChildren(...view.slots.map((slot, i) => {
+    const item = h("span", "ps-tab-item");
+    const tab = h("button", "ps-tab", titles[i] ?? "");
+    tab.type = "button";
+    tab.setAttribute("role", "tab");
+    tab.setAttribute("aria-selected", i === p.active ? "true" : "false");
+    tab.addEventListener("click", () => { if (view.props.active !== i) view.client.event(view, "active", i); });
+    item.append(tab);
+    if (p.closable) {
+      const close = h("button", "ps-tab-close", "×");
+      close.type = "button";
+      close.setAttribute("aria-label", `Close ${titles[i] ?? ""}`);
+      close.addEventListener("click", () => view.client.action(view, "close", i));
+      item.append(close);
+    }
+    slot.hidden = i !== p.active;
+    return item;
+  }));
+  if (refocus) view.bar.querySelector("[aria-selected=true]")?.focus();
+}
+
+KINDS.Tabs = {
+  create(view, client) {
+    view.client = client;
+    view.el = h("div", "ps-tabs");
+    view.bar = h("div", "ps-tabs-bar");
+    view.bar.setAttribute("role", "tablist");
+    view.panels = h("div", "ps-tabs-panels");
+    view.el.append(view.bar, view.panels);
+    view.slots = [];
+  },
+  place(view) {
+    view.slots = view.children.map((child) => {
+      const slot = h("div", "ps-tab-panel");
+      slot.setAttribute("role", "tabpanel");
+      slot.append(child.el);
+      return slot;
+    });
+    view.panels.replaceChildren(...view.slots);
+    drawTabs(view);
+  },
+  update(view, c) {
+    if (has(c, "tabs_location")) view.el.dataset.location = view.props.tabs_location || "above";
+    if (has(c, "titles", "active", "closable")) drawTabs(view);
+  },
+};
+
+// Card: a header bar (collapse button, title or the header component) over the children.
+KINDS.Card = {
+  create(view, client) {
+    view.el = h("div", "ps-card");
+    view.head = h("div", "ps-card-header");
+    view.button = h("button", "ps-card-button");
+    view.button.type = "button";
+    view.title = h("h3", "ps-card-title");
+    view.slot = h("div", "ps-card-header-slot");
+    view.head.append(view.button, view.title, view.slot);
+    view.content = h("div", "ps-card-body");
+    view.el.append(view.head, view.content);
+    const toggle = () => {
+      if (view.props.collapsible) client.event(view, "collapsed", !view.props.collapsed);
+    };
+    view.button.addEventListener("click", toggle);
+    view.title.addEventListener("click", toggle);
+  },
+  place(view) {
+    const [header, ...rest] = view.children;
+    view.slot.replaceChildren(...(header ? [header.el] : []));
+    view.content.replaceChildren(...rest.map((child) => child.el));
+  },
+  update(view, c) {
+    const p = view.props;
+    if (has(c, "header_css_classes")) view.head.className = classes("ps-card-header", p.header_css_classes);
+    if (has(c, "button_css_classes")) view.button.className = classes("ps-card-button", p.button_css_classes);
+    if (has(c, "title_css_classes")) view.title.className = classes("ps-card-title", p.title_css_classes);
+    if (has(c, "title", "has_header")) {
+      view.title.textContent = p.title || "";
+      view.title.hidden = !!p.has_header;
+    }
+    if (has(c, "hide_header")) view.head.hidden = !!p.hide_header;
+    if (has(c, "collapsed", "collapsible")) {
+      view.content.hidden = !!p.collapsed;
+      view.el.classList.toggle("ps-collapsed", !!p.collapsed);
+      view.button.hidden = !p.collapsible;
+      view.button.textContent = p.collapsed ? "▸" : "▾";
+      view.button.setAttribute("aria-expanded", p.collapsed ? "false" : "true");
+      view.button.setAttribute("aria-label", p.collapsed ? "Expand" : "Collapse");
+    }
+    if (has(c, "header_background", "active_header_background", "collapsed", "header_color")) {
+      view.head.style.background = (!p.collapsed && p.active_header_background) || p.header_background || "";
+      view.head.style.color = p.header_color || "";
+    }
+  },
+};
+
+// Template: the whole page. Each child is one area (props.areas names them, in order).
+KINDS.Template = {
+  create(view, client) {
+    view.client = client;
+    view.el = h("div", "ps-template");
+    const header = view.header = h("header", "ps-template-header");
+    view.toggle = h("button", "ps-template-toggle", "☰");
+    view.toggle.type = "button";
+    view.toggle.setAttribute("aria-label", "Toggle sidebar");
+    view.brand = h("a", "ps-template-brand");
+    view.logo = h("img", "ps-template-logo");
+    view.logo.alt = "";
+    view.site = h("span", "ps-template-site");
+    view.brand.append(view.logo, view.site);
+    view.title = h("h1", "ps-template-title");
+    view.slots = {header: h("div", "ps-template-header-area"), sidebar: h("aside", "ps-template-sidebar"),
+                  main: h("main", "ps-template-main"), right_sidebar: h("aside", "ps-template-right"),
+                  modal: h("div", "ps-template-modal-area")};
+    header.append(view.toggle, view.brand, view.title, view.slots.header);
+    const body = h("div", "ps-template-body");
+    body.append(view.slots.sidebar, view.slots.main, view.slots.right_sidebar);
+    view.modal = h("div", "ps-template-modal");
+    view.modal.setAttribute("role", "dialog");
+    view.modal.setAttribute("aria-modal", "true");
+    const box = h("div", "ps-template-modal-box");
+    view.closeModal = h("button", "ps-template-modal-close", "×");
+    view.closeModal.type = "button";
+    view.closeModal.setAttribute("aria-label", "Close");
+    box.append(view.closeModal, view.slots.modal);
+    view.modal.append(box);
+    view.el.append(header, body, view.modal);
+    view.toggle.addEventListener("click", () => {
+      const collapsed = !view.el.classList.contains("ps-collapsed");
+      view.el.classList.toggle("ps-collapsed", collapsed);
+      view.toggle.setAttribute("aria-expanded", collapsed ? "false" : "true");
+    });
+    const close = () => { if (view.props.modal_open) client.event(view, "modal_open", false); };
+    view.closeModal.addEventListener("click", close);
+    view.modal.addEventListener("click", (ev) => { if (ev.target === view.modal) close(); });
+    view.el.addEventListener("keydown", (ev) => { if (ev.key === "Escape") close(); });
+  },
+  place(view) {
+    const areas = view.props.areas || [];
+    for (const slot of Object.values(view.slots)) slot.replaceChildren();
+    view.children.forEach((child, i) => view.slots[areas[i]]?.append(child.el));
+  },
+  update(view, c) {
+    const p = view.props, host = view.client.host, style = view.el.style;
+    if (has(c, "title")) {
+      view.title.textContent = p.title || "";
+      if (host.title) host.title(p.title || "");
+    }
+    if (has(c, "logo")) {
+      if (p.logo) view.logo.setAttribute("src", p.logo);
+      view.logo.hidden = !p.logo;
+    }
+    if (has(c, "site")) view.site.textContent = p.site || "";
+    if (has(c, "site_url")) view.brand.setAttribute("href", p.site_url || "/");
+    if (has(c, "logo", "site")) view.brand.hidden = !p.logo && !p.site;
+    if (has(c, "favicon") && p.favicon && host.favicon) host.favicon(p.favicon);
+    if (has(c, "header_background")) view.header.style.background = p.header_background || "";
+    if (has(c, "header_color")) view.header.style.color = p.header_color || "";
+    if (has(c, "sidebar_width")) style.setProperty("--ps-sidebar-width", px(p.sidebar_width));
+    if (has(c, "right_sidebar_width")) style.setProperty("--ps-right-width", px(p.right_sidebar_width));
+    if (has(c, "main_max_width")) view.slots.main.style.maxWidth = p.main_max_width || "";
+    if (has(c, "collapsed_sidebar")) {
+      view.el.classList.toggle("ps-collapsed", !!p.collapsed_sidebar);
+      view.toggle.setAttribute("aria-expanded", p.collapsed_sidebar ? "false" : "true");
+    }
+    if (has(c, "theme")) view.el.dataset.theme = p.theme || "default";
+    if (has(c, "accent_base_color")) style.setProperty("--ps-accent", p.accent_base_color || "");
+    if (has(c, "background_color")) style.background = p.background_color || "";
+    if (has(c, "modal_open")) {
+      view.modal.hidden = !p.modal_open;
+      if (p.modal_open) view.closeModal.focus();
+    }
+  },
+};
 
 KINDS.ParamFunction = {
   create(view) {
@@ -533,11 +751,16 @@ export class Core {
     this.common(view, view.props);
     impl.update(view, view.props);
     this.register(view);
-    if (view.body) {
+    if (view.body || impl.place) {
       view.children = node.children.map((c) => this.build(c));
-      view.body.append(...view.children.map((c) => c.el));
+      this.place(view);
     }
     return view;
+  }
+
+  place(view) {
+    if (view.impl.place) view.impl.place(view);
+    else if (view.body) view.body.replaceChildren(...view.children.map((c) => c.el));
   }
 
   common(view, changed) {
@@ -588,7 +811,7 @@ export class Core {
     });
     for (const gone of pool) this.unregister(gone);
     view.children = next;
-    if (view.body) view.body.replaceChildren(...next.map((c) => c.el));
+    this.place(view);
   }
 
   error(msg) {
@@ -609,6 +832,11 @@ export class Core {
     }
     view.props[name] = value;
     view.impl.update(view, {[name]: value});
+    this.host.send({type: "event", ref: view.ref, name, value});
+  }
+
+  // An event the server acts on (close a tab): nothing changes here until its patch.
+  action(view, name, value) {
     this.host.send({type: "event", ref: view.ref, name, value});
   }
 

@@ -25,6 +25,7 @@ from ..config import config
 from ..context import detached_context
 from ..errors import describe, handle_exception
 from ..execution import run, spawn, submit
+from ..pages import page_title
 from ..session import Session
 from . import protocol
 from .protocol import ProtocolError
@@ -121,7 +122,7 @@ class Connection:
             except Exception as exc:
                 handle_exception(exc, "rendering the app", self.session, "render")
                 self.error = f"The app could not be shown: {type(exc).__name__}: {exc}"
-        title = self.session.title or self.title
+        title = page_title(self.session, self.title)
         return protocol.render_message(self.session.id, roots, title=title, resumed=resumed,
                                        error=self.error)
 

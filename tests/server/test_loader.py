@@ -166,3 +166,69 @@ def test_function_app_of_a_module_reloads_the_module_afresh(tmp_path, monkeypatc
     finally:
         sys.modules.pop("dev_views", None)
     assert make_app(lambda: "x").sources() == ()  # not a module's top-level function
+
+
+ANNOTATED = """
+    import panel_state as pn
+    def f(x: int) -> None:
+        pass
+    pn.pane.Str(repr(f.__annotations__["x"])).servable()
+"""
+
+
+@pytest.mark.parametrize("defer_errors", [False, True])
+def test_script_app_runs_as_plain_python_without_the_loaders_future_imports(
+        tmp_path, defer_errors):
+    # The loader has ``from __future__ import annotations``; the script must not
+    # inherit it: its annotations are evaluated, as ``python app.py`` does.
+    app = discover([write(tmp_path / "app.py", ANNOTATED)], defer_errors=defer_errors)["/app"]
+    session = Session("http://localhost/app")
+    (root,) = app.run(session)
+    assert root.object == "<class 'int'>"
+    session.destroy()
+
+
+def test_script_app_annotation_naming_nothing_fails_as_in_plain_python(tmp_path):
+    app = make_app(str(write(tmp_path / "app.py", """
+        def f(x: NotDefinedAnywhere):
+            pass
+    """)))
+    session = Session("http://localhost/app")
+    with pytest.raises(NameError, match="NotDefinedAnywhere"):
+        app.run(session)
+    session.destroy()
+
+
+def test_setup_script_runs_as_plain_python_without_the_loaders_future_imports(tmp_path):
+    run_setup(str(write(tmp_path / "setup.py", """
+        import panel_state as pn
+        def f(x: int) -> None:
+            pass
+        pn.state.cache["annotation"] = f.__annotations__["x"]
+    """)))
+    assert pn.state.cache["annotation"] is int
+
+
+def test_script_app_with_a_config_template_shows_the_template(tmp_path):
+    app = make_app(str(write(tmp_path / "app.py", """
+        import panel_state as pn
+        pn.extension(template="material")
+        pn.state.template.title = "Material app"
+        pn.pane.Str("side").servable(area="sidebar")
+        pn.pane.Str("body").servable()
+    """)))
+    session = Session("http://localhost/app")
+    (root,) = app.run(session)
+    assert type(root) is pn.template.MaterialTemplate and session.template is root
+    assert [o.object for o in root.sidebar] == ["side"] and [o.object for o in root.main] == [
+        "body"]
+    session.destroy()
+
+
+def test_function_app_returning_a_template_makes_it_the_sessions_template():
+    template = pn.template.VanillaTemplate(main=["shared"])
+    session = Session("http://localhost/app")
+    (root,) = make_app(template).run(session)
+    with session.activate():
+        assert root is template and pn.state.template is template
+    session.destroy()

@@ -1,4 +1,4 @@
-"""Layouts: Row and Column, list-like containers of Viewables.
+"""The list-like layouts: ``ListLike``, ``Row`` and ``Column``.
 
 Children go through :func:`panel_state.panel` when the layout is built and whenever
 ``objects`` is assigned, so strings, numbers and reactive functions can be passed
@@ -24,13 +24,14 @@ from typing import Any, ClassVar, SupportsIndex, overload
 
 import param
 
-from .reactive import panel
-from .viewable import Viewable
+from ..reactive import panel
+from ..viewable import Viewable
 
-__all__ = ["Column", "ListLike", "Row"]
+__all__ = ["Column", "ListLike", "Row", "contains"]
 
 
-def _contains(parent: Viewable, target: Viewable) -> bool:
+def contains(parent: Viewable, target: Viewable) -> bool:
+    """Whether ``target`` is ``parent`` or shown anywhere inside it."""
     stack, seen = [parent], set()
     while stack:
         node = stack.pop()
@@ -40,7 +41,9 @@ def _contains(parent: Viewable, target: Viewable) -> bool:
             continue
         seen.add(id(node))
         # Read the child params directly: _children() could start a deferred evaluation.
-        for name in node.view_child_params:
+        # ``view_nested_params`` are children held in a slot of the layout's own (a
+        # Card's header) rather than in a child param.
+        for name in (*node.view_child_params, *getattr(node, "view_nested_params", ())):
             value = getattr(node, name)
             stack.extend(value if isinstance(value, list) else [] if value is None else [value])
     return False
@@ -74,7 +77,7 @@ class ListLike(Viewable):
             )
         children = [panel(obj) for obj in value]
         for child in children:
-            if child is self or _contains(child, self):
+            if child is self or contains(child, self):
                 raise ValueError(
                     f"{type(self).__name__} cannot contain itself, got {child!r} which is "
                     "or holds this layout."
