@@ -34,6 +34,7 @@ MIME bundle; without one it shows its text repr.
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import weakref
 from collections.abc import Callable
@@ -78,6 +79,20 @@ class ViewableMetaclass(ParameterizedMetaclass):
             params["refs"] = found
         return super().__call__(*args, **params)
 
+    def _signature(cls) -> inspect.Signature:
+        # What ``help()`` and the API docs show: the class's own ``__init__`` (not this
+        # ``__call__``), plus the ``refs=`` every component takes.
+        init = inspect.signature(cls.__init__)  # type: ignore[misc]
+        params = list(init.parameters.values())[1:]
+        if "refs" not in init.parameters:
+            refs = inspect.Parameter("refs", inspect.Parameter.KEYWORD_ONLY, default=None,
+                                     annotation="Any")
+            last = params[-1:] and params[-1].kind is inspect.Parameter.VAR_KEYWORD
+            params.insert(len(params) - 1 if last else len(params), refs)
+        return init.replace(parameters=params, return_annotation=inspect.Signature.empty)
+
+    __signature__ = property(_signature)
+
 
 class Viewable(param.Parameterized, metaclass=ViewableMetaclass):
     """Base class of widgets, panes and layouts.
@@ -98,7 +113,7 @@ class Viewable(param.Parameterized, metaclass=ViewableMetaclass):
     _ref_names: ClassVar[frozenset[str]] = frozenset()
     _references: References | None = None
 
-    def __init__(self, refs: dict[str | None, Any] | None = None, **params: Any) -> None:
+    def __init__(self, refs: Any = None, **params: Any) -> None:
         super().__init__(**params)
         self._ref = f"v{next(_refs)}"
         self._listeners: weakref.WeakSet[Any] = weakref.WeakSet()
