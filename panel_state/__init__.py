@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 import param as _param
-from param import bind, depends
+from param import bind, depends, rx
 
 from . import execution as _execution
 from . import io, layout, pane, template, widgets
@@ -79,6 +79,7 @@ __all__ = [
     "link",
     "pane",
     "panel",
+    "rx",
     "serve",
     "state",
     "template",

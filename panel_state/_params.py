@@ -108,3 +108,20 @@ def validate(parameter: param.Parameter, value: Any) -> None:
     """Check ``value`` against ``parameter`` as an assignment would; raise if invalid."""
     parameter._validate(value)
 
+
+
+def explicit_no_refs(cls: type[param.Parameterized]) -> frozenset[str]:
+    """The params of ``cls`` (or a base) declared with ``allow_refs=False`` explicitly."""
+    return frozenset(cls._param__private.explicit_no_refs)
+
+
+def refuse_refs(cls: type[param.Parameterized], name: str) -> None:
+    """Declare param ``name`` of ``cls`` ``allow_refs=False`` explicitly, as if written so.
+
+    param warns when a value that looks like a reference reaches a param that refuses
+    references only by default; subclasses made later inherit the declaration.
+    """
+    cls.param[name].allow_refs = False
+    refused = cls._param__private.explicit_no_refs
+    if name not in refused:
+        refused.append(name)

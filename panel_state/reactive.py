@@ -2,8 +2,14 @@
 
 ``panel(obj)`` turns anything an app returns into a Viewable: strings become
 :class:`~panel_state.pane.Markdown`, functions bound with ``pn.bind`` or decorated with
-``pn.depends`` become a :class:`ParamFunction` that re-renders when a dependency
-changes, and other values become :class:`~panel_state.pane.Str`.
+``pn.depends`` and ``pn.rx`` expressions become a :class:`ParamFunction` that
+re-renders when a dependency changes, and other values become
+:class:`~panel_state.pane.Str`.
+
+A function may return a generator (sync or async) or a coroutine:
+:func:`panel_state.generators.drive` runs it, each yield replacing the output as it
+comes (a sync generator steps on the thread pool, or a thread of its own, so the page
+sees every yield), busy True until it ends; a newer evaluation stops the older one.
 
 Examples
 --------
@@ -19,7 +25,6 @@ Examples
 
 from __future__ import annotations
 
-import inspect
 import logging
 import numbers
 import threading
@@ -35,6 +40,7 @@ from .config import config
 from .context import current_session
 from .errors import describe, handle_exception
 from .execution import run
+from .generators import Run, drive, is_driven
 from .pane.markup import Markdown, Str
 from .viewable import Viewable
 
@@ -113,8 +119,8 @@ class ParamFunction(Viewable):
     ----------
     object : callable
         A function bound with ``pn.bind``, decorated with ``pn.depends``, a method of
-        a Parameterized, or a plain function of no arguments. Sync, async or a
-        generator (each yielded value replaces the previous one).
+        a Parameterized, or a plain function of no arguments. Sync, async, or a sync
+        or async generator (each yielded value replaces the previous one as it comes).
     defer_load : bool, optional
         Show a spinner until the session has loaded, then evaluate (on the thread
         pool when ``config.nthreads`` is set). None means ``config.defer_load``.
@@ -156,6 +162,7 @@ class ParamFunction(Viewable):
         self._lock = threading.Lock()
         self._running = False
         self._again = False
+        self._run: Run | None = None  # the generator or coroutine being driven
         self._watch_dependencies()
         self.param.watch(self._object_changed, "object")
         if self._deferred():
@@ -176,9 +183,11 @@ class ParamFunction(Viewable):
         return [] if self.child is None else [self.child]
 
     def release(self) -> None:
+        super().release()
         _unwatch_all(self._watchers)
         self._detached = True
         self._generation += 1  # a pending async evaluation finishes without effect
+        self._stop_run()
 
     # -- evaluation ----------------------------------------------------------------------
     def _name(self) -> str:
@@ -272,8 +281,9 @@ class ParamFunction(Viewable):
         if not alive:
             self.release()
             return
-        # A pending async evaluation is not cancelled (that could leave user code
-        # half-run); its result is dropped because the generation moved on.
+        # A pending coroutine is not cancelled (that could leave user code half-run);
+        # its result is dropped because the generation moved on. A generator is
+        # stopped (see _drive): it expects to be closed at a yield.
         self._generation += 1
         generation = self._generation
         run(self._compute, generation, session=session, kind="reactive", what=self._what,
@@ -283,27 +293,28 @@ class ParamFunction(Viewable):
         return f"reactive function {self._name()}"
 
     def _compute(self, generation: int) -> Any:
-        """Call the function; apply its output (or return the coroutine consuming it)."""
+        """Call the function; apply its output, or start driving what it returned."""
         result = eval_function_with_deps(self.object)
-        if inspect.isgenerator(result):
-            for value in result:
-                self._apply(value)
-            return None
-        if inspect.isawaitable(result) or inspect.isasyncgen(result):
-            return self._consume(result, generation)
-        self._apply(result)
+        if is_driven(result):
+            self._drive(result, generation)
+        else:
+            self._apply(result)
         return None
 
-    async def _consume(self, result: Any, generation: int) -> None:
-        if inspect.isasyncgen(result):
-            async for value in result:
-                if generation != self._generation:
-                    return
+    def _drive(self, result: Any, generation: int) -> None:
+        self._stop_run()  # a newer evaluation replaces the older one
+
+        def apply(value: Any) -> None:
+            if generation == self._generation:
                 self._apply(value)
-            return
-        value = await result
-        if generation == self._generation:
-            self._apply(value)
+
+        self._run = drive(result, apply, session=self._owner()[1], what=self._what(),
+                          done=lambda exc: self._failed(exc, generation))
+
+    def _stop_run(self) -> None:
+        running, self._run = self._run, None
+        if running is not None:
+            running.cancel()
 
     def _failed(self, exc: BaseException | None, generation: int) -> None:
         if exc is not None and generation == self._generation:
@@ -350,8 +361,8 @@ def panel(obj: Any, defer_load: bool | None = None) -> Viewable:
     * a string becomes :class:`Markdown`;
     * a function (bound with ``pn.bind``, decorated with ``pn.depends``, a method, or
       a plain function of no arguments) becomes a :class:`ParamFunction`;
-    * a param ``Parameter`` (``widget.param.value``) becomes a ParamFunction showing
-      its value;
+    * a param ``Parameter`` (``widget.param.value``) or a ``pn.rx`` expression becomes
+      a ParamFunction showing its current value;
     * anything else becomes :class:`Str`.
 
     Parameters
@@ -372,7 +383,8 @@ def panel(obj: Any, defer_load: bool | None = None) -> Viewable:
         return obj
     if isinstance(obj, str):
         return Markdown(obj)
-    if isinstance(obj, param.Parameter):
+    if isinstance(obj, (param.Parameter, param.rx)):
+        # Checked before callable(): an rx expression is callable (it calls its value).
         return ParamFunction(param.bind(_identity, obj), defer_load=defer_load)
     if callable(obj) and not isinstance(obj, type):
         return ParamFunction(obj, defer_load=defer_load)

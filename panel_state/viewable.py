@@ -15,6 +15,14 @@ connections rely on. Subclasses declare what they show with a few class attribut
   the client) goes through ``_coerce(name, value)`` first, which may convert the value
   or raise, leaving the object unchanged.
 
+Every param a component declares accepts a *reference* -- a widget, a Parameter, a
+``pn.bind`` result, a ``pn.rx`` expression, a generator or coroutine function -- in
+the constructor, by assignment or through ``refs={'name': ref}`` (or ``refs=ref`` for
+a reference yielding a dict of values), and then follows it; an assignment of a plain
+value stops following. :mod:`panel_state.references` says which params and how.
+The metaclass takes references out of the constructor's arguments before any
+``__init__`` runs, so a subclass's ``__init__`` and ``_coerce`` see plain values.
+
 ``_emit(message)`` sends a partial update (streamed chart points) to every view
 showing the object; :meth:`release` drops what the object holds on others once no
 view shows it.
@@ -26,20 +34,24 @@ MIME bundle; without one it shows its text repr.
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import weakref
 from collections.abc import Callable
 from typing import Any, ClassVar
 
 import param
+from param.parameterized import ParameterizedMetaclass
 
 from . import pages
+from ._params import validate
 from .config import config
 from .context import current_session
 from .contracts import ViewListener
 from .links import Link, link
+from .references import References, enable_references, is_reference, split_arguments
 
-__all__ = ["AREAS", "DisplayHook", "Viewable", "set_display_hook"]
+__all__ = ["AREAS", "DisplayHook", "Viewable", "ViewableMetaclass", "set_display_hook"]
 
 #: The template areas ``servable(area=...)`` puts an object in.
 AREAS = ("main", "sidebar", "header", "modal")
@@ -58,8 +70,44 @@ def set_display_hook(hook: DisplayHook | None) -> None:
     _display_hook = hook
 
 
-class Viewable(param.Parameterized):
-    """Base class of widgets, panes and layouts."""
+class ViewableMetaclass(ParameterizedMetaclass):
+    """The metaclass of components: params accept references (see the module doc)."""
+
+    def __init__(cls, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> None:
+        super().__init__(name, bases, namespace)
+        cls._ref_names = enable_references(cls, ViewableMetaclass)  # type: ignore[arg-type]
+
+    def __call__(cls, *args: Any, refs: Any = None, **params: Any) -> Any:
+        args, params, found = split_arguments(
+            cls, cls._ref_names, args, params, refs)  # type: ignore[arg-type]
+        if found:
+            params["refs"] = found
+        return super().__call__(*args, **params)
+
+    def _signature(cls) -> inspect.Signature:
+        # What ``help()`` and the API docs show: the class's own ``__init__`` (not this
+        # ``__call__``), plus the ``refs=`` every component takes.
+        init = inspect.signature(cls.__init__)  # type: ignore[misc]
+        params = list(init.parameters.values())[1:]
+        if "refs" not in init.parameters:
+            refs = inspect.Parameter("refs", inspect.Parameter.KEYWORD_ONLY, default=None,
+                                     annotation="Any")
+            last = params[-1:] and params[-1].kind is inspect.Parameter.VAR_KEYWORD
+            params.insert(len(params) - 1 if last else len(params), refs)
+        return init.replace(parameters=params, return_annotation=inspect.Signature.empty)
+
+    __signature__ = property(_signature)
+
+
+class Viewable(param.Parameterized, metaclass=ViewableMetaclass):
+    """Base class of widgets, panes and layouts.
+
+    Parameters
+    ----------
+    refs : dict or reference, optional
+        ``{param name: reference}`` to follow, or a reference yielding a dict of param
+        values (set together on each change), as in Panel.
+    """
 
     view_kind: ClassVar[str] = "Viewable"
     view_child_params: ClassVar[tuple[str, ...]] = ()
@@ -67,16 +115,53 @@ class Viewable(param.Parameterized):
     view_params: ClassVar[tuple[str, ...]] = ()
     _event_params: ClassVar[tuple[str, ...]] = ()
     _coerced: ClassVar[frozenset[str]] = frozenset()
+    _ref_names: ClassVar[frozenset[str]] = frozenset()
+    _references: References | None = None
 
-    def __init__(self, **params: Any) -> None:
+    def __init__(self, refs: Any = None, **params: Any) -> None:
         super().__init__(**params)
         self._ref = f"v{next(_refs)}"
         self._listeners: weakref.WeakSet[Any] = weakref.WeakSet()
+        # The metaclass turned a user's ``refs=`` (and references given as params)
+        # into ``{name: reference}``, their current values already in ``params``.
+        for key, ref in (refs or {}).items():
+            self._follow(key, ref, initial=False)
 
     def __setattr__(self, name: str, value: Any) -> None:
+        if name in self._ref_names and is_reference(value):
+            self._follow(name, value, initial=True)
+            return
+        followed = self._references
+        if followed is not None and name in followed and name not in followed.syncing:
+            followed.drop(name)  # a plain value replaces the reference
         if name in self._coerced:
             value = self._coerce(name, value)
         super().__setattr__(name, value)
+
+    # -- references -------------------------------------------------------------------------
+    def _follow(self, key: str | None, ref: Any, initial: bool) -> None:
+        if self._references is None:
+            self._references = References(self, weakref.WeakMethod(self._apply_references))
+        self._references.follow(key, ref, initial)
+
+    def _apply_references(self, values: dict[str, Any]) -> None:
+        """Set params to values references produced; raise (changing nothing) if one is bad."""
+        checked = {}
+        for name, value in values.items():
+            if name in self._coerced:
+                value = self._coerce(name, value)
+            validate(self.param[name], value)
+            checked[name] = value
+        followed = self._references
+        syncing = set(checked) - followed.syncing if followed is not None else set()
+        if followed is not None:
+            followed.syncing |= syncing
+        try:
+            with param.edit_constant(self):
+                self.param.update(checked)
+        finally:
+            if followed is not None:
+                followed.syncing -= syncing
 
     def _coerce(self, name: str, value: Any) -> Any:
         """Check ``value`` for param ``name``; return it (possibly converted) or raise."""
@@ -111,11 +196,22 @@ class Viewable(param.Parameterized):
         setattr(self, name, value)
 
     def release(self) -> None:
-        """Release watchers this object holds on other objects (no-op by default)."""
+        """Release watchers this object holds on other objects (its references').
+
+        Subclasses that hold more extend it and call ``super().release()``.
+        """
+        if self._references is not None:
+            self._references.release()
 
     def add_view_listener(self, listener: ViewListener) -> None:
-        """Send this object's emitted messages to ``listener.on_emit`` (held weakly)."""
+        """Send this object's emitted messages to ``listener.on_emit`` (held weakly).
+
+        A view showing the object again after :meth:`release` makes its references
+        follow again.
+        """
         self._listeners.add(listener)
+        if self._references is not None and self._references.released:
+            self._references.reattach()
 
     def remove_view_listener(self, listener: ViewListener) -> None:
         """Stop sending emitted messages to ``listener``."""

@@ -97,6 +97,18 @@ def test_button_click_event_increments_and_runs_callbacks_in_order():
                      ("b", "clicks", 2)]
 
 
+def test_button_value_is_an_event_triggered_by_each_click():
+    button = W.Button()
+    seen = []
+    button.param.watch(lambda e: seen.append((e.name, e.new, button.clicks)), "value")
+    calls = []
+    pn.bind(lambda clicked: calls.append(clicked), button, watch=True)
+    button.apply_client_change("clicks", None)
+    button.apply_client_change("clicks", None)
+    assert seen == [("value", True, 1), ("value", True, 2)]
+    assert calls == [True, True] and button.value is False
+
+
 def test_button_on_click_exception_does_not_stop_other_callbacks(errors):
     button = W.Button()
     calls = []

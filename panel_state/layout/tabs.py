@@ -98,7 +98,7 @@ class Tabs(ListLike):
         children = super()._coerce(name, plain)
         current = list(self.objects)
         shown = current[self.active] if 0 <= self.active < len(current) else None
-        self._follow = next((i for i, c in enumerate(children) if c is shown), None)
+        self._keep_shown = next((i for i, c in enumerate(children) if c is shown), None)
         old = list(zip(current, self._titles, strict=False))
         titles = []
         for child, title in zip(children, given, strict=True):
@@ -119,7 +119,7 @@ class Tabs(ListLike):
         # The shown child stays shown wherever it moved; if it went, the nearest one.
         last = len(self.objects) - 1
         self.param["active"].bounds = (-1, max(last, 0))
-        follow, self._follow = getattr(self, "_follow", None), None
+        follow, self._keep_shown = getattr(self, "_keep_shown", None), None
         if follow is not None:
             self.active = follow
         elif self.active > last:

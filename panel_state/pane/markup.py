@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import numbers
 from typing import Any, ClassVar
 
 import param
@@ -15,7 +16,9 @@ __all__ = ["HTML", "Markdown", "PaneBase", "Str"]
 class PaneBase(Viewable):
     """Base class of panes: display an ``object``; ``visible`` hides it."""
 
-    object = param.Parameter(default=None, allow_refs=False, doc="The object shown.")
+    object = param.Parameter(default=None, allow_refs=True, doc="""
+        The object shown; a reference (widget, Parameter, pn.bind, pn.rx, generator)
+        is followed and its current value shown.""")
     visible = param.Boolean(default=True, doc="Whether the pane is shown.")
 
     view_params: ClassVar[tuple[str, ...]] = ("visible",)
@@ -46,18 +49,20 @@ class Markdown(PaneBase):
     ``javascript:`` URLs are not made into links.
     """
 
-    object = param.String(default="", allow_None=True, doc="The Markdown source.")
+    object = param.ClassSelector(default="", class_=(str, numbers.Number), allow_None=True,
+                                 doc="""
+        The Markdown source; a number is shown as its text (``slider.param.value``).""")
 
     view_kind: ClassVar[str] = "Markdown"
 
-    def __init__(self, object: str | None = "", **params: Any) -> None:
+    def __init__(self, object: str | numbers.Number | None = "", **params: Any) -> None:
         self._cache: tuple[str, str] = ("", "")
         super().__init__(object=object, **params)
 
     @property
     def html(self) -> str:
         """The rendered HTML of ``object``."""
-        source = self.object or ""
+        source = "" if self.object is None else str(self.object)
         if self._cache[0] != source:
             self._cache = (source, _markdown().render(source))
         return self._cache[1]

@@ -48,8 +48,9 @@ class Widget(Viewable):
         super().__setattr__(name, value)
         if name in ("name", "label"):
             other = "label" if name == "name" else "name"
-            if other in self.param and getattr(self, other) != value:
-                super().__setattr__(other, value)  # one label, two names for it
+            current = getattr(self, name)  # the value, also when a reference was given
+            if other in self.param and getattr(self, other) != current:
+                super().__setattr__(other, current)  # one label, two names for it
 
     def _label(self) -> str:
         return f"{type(self).__name__} {self.name!r}" if self.name else type(self).__name__

@@ -28,6 +28,9 @@ class Button(Widget):
     """
 
     clicks = param.Integer(default=0, bounds=(0, None), doc="Number of clicks so far.")
+    value = param.Event(doc="""
+        Triggered on every click: True while its watchers run, False otherwise, so
+        ``pn.bind(fn, button)`` calls ``fn(True)`` on each click (``fn(False)`` first).""")
     button_type: str = param.Selector(  # type: ignore[assignment]
         default="default", objects=list(BUTTON_TYPES), doc="Colour scheme of the button.")
 
@@ -48,12 +51,16 @@ class Button(Widget):
         if on_click is not None:
             _check_callback(on_click)
         super().__init__(**params)
+        self.param.watch(self._clicked, "clicks", onlychanged=False)
         if on_click is not None:
             self.on_click(on_click)
 
     def _from_client(self, name: str, value: Any) -> Any:
         # A click carries no value: each event is exactly one more click.
         return self.clicks + 1
+
+    def _clicked(self, event: param.parameterized.Event) -> None:
+        self.param.trigger("value")
 
     def on_click(self, callback: Callable[[param.parameterized.Event], Any]) -> Any:
         """Run ``callback(event)`` on every click.
