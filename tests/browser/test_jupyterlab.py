@@ -316,7 +316,9 @@ def test_jupyterlab_saved_notebook_opened_without_a_kernel_shows_its_fallbacks(
         assert time.monotonic() < deadline, "the notebook was not saved"
         time.sleep(0.2)
     data = json.loads(saved.read_text())
-    del data["metadata"]["kernelspec"]  # JupyterLab asks which kernel to start: none is
+    # Without a kernelspec or a language JupyterLab has no kernel to pick: none is.
+    del data["metadata"]["kernelspec"]
+    data["metadata"].pop("language_info", None)
     (lab.root / "saved.ipynb").write_text(json.dumps(data))
 
     context = browser.new_context(viewport={"width": 1280, "height": 4000})
