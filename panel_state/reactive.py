@@ -42,6 +42,7 @@ from .errors import describe, handle_exception
 from .execution import run
 from .generators import Run, drive, is_driven
 from .pane.markup import Markdown, Str
+from .references import unwatch_all
 from .viewable import Viewable
 
 if TYPE_CHECKING:
@@ -70,15 +71,6 @@ def dependencies(fn: Callable[..., Any]) -> list[param.Parameter]:
     return []
 
 
-def _unwatch_all(watchers: list[tuple[Any, Any]]) -> None:
-    for owner, watcher in watchers:
-        try:
-            owner.param.unwatch(watcher)
-        except Exception:  # the owner may already be torn down
-            log.debug("Unwatching %r raised; it is gone already", owner, exc_info=True)
-    watchers.clear()
-
-
 def _weak_callback(pane: ParamFunction, handles: list[tuple[Any, Any]]) -> Callable[..., None]:
     """A watcher callback that keeps ``pane`` weakly.
 
@@ -91,7 +83,7 @@ def _weak_callback(pane: ParamFunction, handles: list[tuple[Any, Any]]) -> Calla
     def on_change(*events: param.parameterized.Event) -> None:
         target = ref()
         if target is None:
-            _unwatch_all(handles)
+            unwatch_all(handles)
         else:
             target.refresh()
 
@@ -184,7 +176,7 @@ class ParamFunction(Viewable):
 
     def release(self) -> None:
         super().release()
-        _unwatch_all(self._watchers)
+        unwatch_all(self._watchers)
         self._detached = True
         self._generation += 1  # a pending async evaluation finishes without effect
         self._stop_run()
@@ -236,7 +228,7 @@ class ParamFunction(Viewable):
         self._watchers.extend(handles)
 
     def _object_changed(self, event: param.parameterized.Event) -> None:
-        _unwatch_all(self._watchers)
+        unwatch_all(self._watchers)
         if not self._detached:
             self._watch_dependencies()
         if self._evaluated or not self._deferred():

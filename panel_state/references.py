@@ -46,7 +46,8 @@ from .generators import Run, drive
 if TYPE_CHECKING:
     from .session import Session
 
-__all__ = ["NOTHING", "References", "enable_references", "is_reference", "split_arguments"]
+__all__ = ["NOTHING", "References", "enable_references", "is_reference", "split_arguments",
+           "unwatch_all"]
 
 log = logging.getLogger(__name__)
 
@@ -207,7 +208,9 @@ def _as_values(cls: type[param.Parameterized], ref: Any, values: Any) -> dict[st
     return dict(values)
 
 
-def _unwatch(handles: list[tuple[Any, Any]]) -> None:
+def unwatch_all(handles: list[tuple[Any, Any]]) -> None:
+    """Remove every ``(owner, watcher)`` in ``handles`` and empty it; an owner torn down
+    already is skipped with a debug line."""
     for owner, watcher in handles:
         try:
             owner.param.unwatch(watcher)
@@ -281,7 +284,7 @@ class References:
         if key not in self._refs:
             return
         del self._refs[key]
-        _unwatch(self._handles.pop(key, []))
+        unwatch_all(self._handles.pop(key, []))
         run_ = self._runs.pop(key, None)
         if run_ is not None:
             run_.cancel()
@@ -290,7 +293,7 @@ class References:
         """Remove every watcher and stop every run; :meth:`reattach` undoes it."""
         self.released = True
         for handles in self._handles.values():
-            _unwatch(handles)
+            unwatch_all(handles)
         self._handles.clear()
         for run_ in self._runs.values():
             run_.cancel()
@@ -316,7 +319,7 @@ class References:
         def on_change(*events: param.parameterized.Event) -> None:
             refs = me()
             if refs is None:
-                _unwatch(handles)
+                unwatch_all(handles)
             else:
                 refs.changed(key)
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import pytest
 
 import panel_state as pn
 from panel_state.periodic import running_callbacks
+from panel_state.server.serving import Server
+from panel_state.server.testclient import ProtocolClient
 from panel_state.session import live_sessions
 from panel_state.tasks import scheduled_tasks
 
@@ -55,3 +59,34 @@ def errors(caplog: pytest.LogCaptureFixture):
     pn.config.exception_handler = seen.append
     caplog.set_level(logging.ERROR, logger="panel_state")
     return seen
+
+
+# Real servers on port 0 in the test's event loop (tests/browser has a threaded serve).
+@pytest.fixture
+async def serve() -> AsyncIterator[Callable[..., Server]]:
+    """``serve(panels, **kwargs)`` starts a server on the test's loop; all stop after."""
+    servers: list[Server] = []
+
+    def start(panels: Any, **kwargs: Any) -> Server:
+        server = pn.serve(panels, start=False, **kwargs)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        await server.astop()
+
+
+@pytest.fixture
+async def open_client() -> AsyncIterator[Callable[..., Any]]:
+    """``await open_client(url, **kwargs)`` opens a ProtocolClient; all close after."""
+    clients: list[ProtocolClient] = []
+
+    async def opener(url: str, **kwargs: Any) -> ProtocolClient:
+        client = await ProtocolClient.open(url, **kwargs)
+        clients.append(client)
+        return client
+
+    yield opener
+    for client in clients:
+        await client.close()

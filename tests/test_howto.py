@@ -15,7 +15,6 @@ import datetime as dt
 import re
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,41 +22,10 @@ import param
 import pytest
 
 import panel_state as pn
-from panel_state.server.serving import Server
 from panel_state.server.testclient import ProtocolClient
 from panel_state.testing import async_wait_until, session, virtual_clock
 
 # -- helpers ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-async def serve() -> AsyncIterator[Callable[..., Server]]:
-    """``serve(app, **kwargs)``: a server on the test's loop; all stop after the test."""
-    servers: list[Server] = []
-
-    def start(app: Any, **kwargs: Any) -> Server:
-        server = pn.serve(app, start=False, **kwargs)
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        await server.astop()
-
-
-@pytest.fixture
-async def tab() -> AsyncIterator[Callable[..., Any]]:
-    """``await tab(url, **kwargs)``: a loaded ProtocolClient; all close after the test."""
-    clients: list[ProtocolClient] = []
-
-    async def opener(url: str, **kwargs: Any) -> ProtocolClient:
-        client = await ProtocolClient.open(url, **kwargs)
-        clients.append(client)
-        return client
-
-    yield opener
-    for client in clients:
-        await client.close()
 
 
 def text(node_props: dict[str, Any]) -> str:
@@ -126,7 +94,7 @@ async def test_howto_async_on_click_updates_text_while_the_work_continues():
     await async_wait_until(lambda: status.object == "Finished 2")
 
 
-async def test_howto_async_bound_function_updates_when_it_returns(serve, tab):
+async def test_howto_async_bound_function_updates_when_it_returns(serve, open_client):
     # The page fetches an image with aiohttp into a JPG pane; a Markdown text stands in.
     async def fetch_caption(index):
         await asyncio.sleep(0.01)  # the I/O: the loop serves other work meanwhile
@@ -136,7 +104,7 @@ async def test_howto_async_bound_function_updates_when_it_returns(serve, tab):
         chooser = pn.widgets.IntSlider(start=0, end=10, value=2)
         return pn.Column(chooser, pn.bind(fetch_caption, chooser))
 
-    client = await tab(serve(app).url)
+    client = await open_client(serve(app).url)
     await client.wait_for(lambda c: current(c, "Markdown") == ["Picture 2"])
     await client.event(client.find("IntSlider"), "value", 7)
     await client.wait_for(lambda c: current(c, "Markdown") == ["Picture 7"])
@@ -177,7 +145,7 @@ async def test_howto_async_stream_with_lock_appends_points():
 
 # == callbacks/defer_load.md =================================================================
 
-async def test_howto_defer_load_everything_renders_the_page_first(serve, tab):
+async def test_howto_defer_load_everything_renders_the_page_first(serve, open_client):
     def slow_report():
         time.sleep(0.05)
         return "# Report ready"
@@ -186,7 +154,7 @@ async def test_howto_defer_load_everything_renders_the_page_first(serve, tab):
         pn.extension(defer_load=True)
         return pn.Column("# Shown at once", slow_report)
 
-    client = await tab(serve(app).url, load=False)
+    client = await open_client(serve(app).url, load=False)
     first = client.messages[0]
     assert first["type"] == "render"
     column = first["roots"][0]
@@ -196,7 +164,7 @@ async def test_howto_defer_load_everything_renders_the_page_first(serve, tab):
     await client.wait_for(lambda c: "Report ready" in current(c, "Markdown"))
 
 
-async def test_howto_defer_load_one_function_others_render_at_once(serve, tab):
+async def test_howto_defer_load_one_function_others_render_at_once(serve, open_client):
     # The page also passes min_height/min_width, which need the layout params.
     def quick():
         return "# Quick"
@@ -208,13 +176,14 @@ async def test_howto_defer_load_one_function_others_render_at_once(serve, tab):
     def app():
         return pn.Column(quick, pn.panel(slow, defer_load=True))
 
-    client = await tab(serve(app).url, load=False)
+    client = await open_client(serve(app).url, load=False)
     assert current(client, "Markdown") == ["Quick"]
     await client.ack_load()
     await client.wait_for(lambda c: current(c, "Markdown") == ["Quick", "Slow"])
 
 
-async def test_howto_defer_load_with_threads_runs_deferred_functions_concurrently(serve, tab):
+async def test_howto_defer_load_with_threads_runs_deferred_functions_concurrently(
+        serve, open_client):
     pn.config.nthreads = 2
     both = threading.Barrier(2, timeout=5)  # each waits for the other: they overlap
     threads: set[str] = set()
@@ -229,14 +198,14 @@ async def test_howto_defer_load_with_threads_runs_deferred_functions_concurrentl
     def app():
         return pn.Column(pn.panel(part("A"), defer_load=True), pn.panel(part("B"), defer_load=True))
 
-    client = await tab(serve(app).url)
+    client = await open_client(serve(app).url)
     await client.wait_for(lambda c: current(c, "Markdown") == ["A done", "B done"])
     assert len(threads) == 2 and all(t.startswith("panel_state") for t in threads)
 
 
 # == callbacks/load.md =======================================================================
 
-async def test_howto_onload_runs_the_slow_task_after_the_page_is_shown(serve, tab):
+async def test_howto_onload_runs_the_slow_task_after_the_page_is_shown(serve, open_client):
     def app():
         page = pn.pane.Markdown("# Loading...")
 
@@ -247,13 +216,13 @@ async def test_howto_onload_runs_the_slow_task_after_the_page_is_shown(serve, ta
         pn.state.onload(fill_in)
         return page
 
-    client = await tab(serve(app).url, load=False)
+    client = await open_client(serve(app).url, load=False)
     assert current(client, "Markdown") == ["Loading..."]
     await client.ack_load()
     await client.wait_for(lambda c: current(c, "Markdown") == ["Done"])
 
 
-async def test_howto_onload_orchestrates_dependent_bound_functions(serve, tab):
+async def test_howto_onload_orchestrates_dependent_bound_functions(serve, open_client):
     # The page shows a LoadingSpinner, a DataFrame pane and an hvplot; text stands in.
     class Shared(param.Parameterized):
         data = param.List(default=None, allow_None=True, doc="Rows, once loaded.")
@@ -279,7 +248,7 @@ async def test_howto_onload_orchestrates_dependent_bound_functions(serve, tab):
         return pn.Column("# Shown on load", pn.bind(table, data=shared.param.data),
                          pn.bind(summary, data=shared.param.data))
 
-    client = await tab(serve(app).url)
+    client = await open_client(serve(app).url)
     await client.wait_for(lambda c: current(c, "Markdown")[-1] == "Total 10")
     assert current(client, "Markdown") == ["Shown on load", "Table of 4 rows", "Total 10"]
     summaries = [t for t in shown(client, "Markdown")
@@ -289,7 +258,7 @@ async def test_howto_onload_orchestrates_dependent_bound_functions(serve, tab):
 
 # == callbacks/notifications.md ==============================================================
 
-async def test_howto_connection_notifications_are_sent_and_the_app_works(serve, tab):
+async def test_howto_connection_notifications_are_sent_and_the_app_works(serve, open_client):
     def app():
         pn.extension(disconnect_notification="Connection lost, try reloading the page!",
                      ready_notification="Application fully loaded.")
@@ -297,7 +266,7 @@ async def test_howto_connection_notifications_are_sent_and_the_app_works(serve, 
         return pn.Column(rating, pn.bind(lambda n: "⭐" * n, rating)).servable(
             title="Connection Notifications")
 
-    client = await tab(serve(app).url)
+    client = await open_client(serve(app).url)
     await client.wait_for(lambda c: any(
         "Application fully loaded." in str(m) for m in c.notifications))
     assert any("Connection lost, try reloading the page!" in str(m)
@@ -346,7 +315,7 @@ def test_howto_periodic_callback_stop_start_period_and_a_linked_toggle():
         assert toggle.value is False
 
 
-async def test_howto_periodic_callback_started_inside_the_served_function(serve, tab):
+async def test_howto_periodic_callback_started_inside_the_served_function(serve, open_client):
     def panel_app():
         chart = pn.pane.LineChart(x=[0], y=[0])
 
@@ -359,7 +328,7 @@ async def test_howto_periodic_callback_started_inside_the_served_function(serve,
         return pn.Column(chart, toggle)
 
     server = serve(panel_app)
-    one, two = await tab(server.url), await tab(server.url)
+    one, two = await open_client(server.url), await open_client(server.url)
     for client in (one, two):  # each tab has its own callback
         await client.wait_for(lambda c: len(c.emits.get(c.find("LineChart"), [])) == 3)
         await client.wait_for(lambda c: c.props(c.find("Toggle"))["value"] is False)
@@ -424,7 +393,7 @@ async def test_howto_threaded_server_changed_from_the_main_thread_with_execute()
 
 # == callbacks/session.md ====================================================================
 
-async def test_howto_session_created_and_destroyed_hooks(serve, tab):
+async def test_howto_session_created_and_destroyed_hooks(serve, open_client):
     created, destroyed = [], []
 
     def on_created(session_context):
@@ -440,7 +409,7 @@ async def test_howto_session_created_and_destroyed_hooks(serve, tab):
         return pn.pane.Str("hello")
 
     server = serve(app)
-    client = await tab(server.url + "?user=ann")
+    client = await open_client(server.url + "?user=ann")
     await client.close()
     await server.astop()
     assert created == ["/?user=ann"]
@@ -449,7 +418,7 @@ async def test_howto_session_created_and_destroyed_hooks(serve, tab):
 
 # == state/busy.md ===========================================================================
 
-async def test_howto_busy_indicator_bound_to_state_busy(serve, tab):
+async def test_howto_busy_indicator_bound_to_state_busy(serve, open_client):
     def app():
         def processing(event):
             time.sleep(0.05)
@@ -461,13 +430,13 @@ async def test_howto_busy_indicator_bound_to_state_busy(serve, tab):
 
         return pn.Row(button, pn.bind(indicator, pn.state.param.busy))
 
-    client = await tab(serve(app).url)
+    client = await open_client(serve(app).url)
     assert current(client, "Markdown") == ["I'm idle"]
     await client.event(client.find("Button"), "clicks", None)
     await client.wait_for(lambda c: shown(c, "Markdown")[-2:] == ["I'm busy", "I'm idle"])
 
 
-async def test_howto_sync_busy_keeps_a_boolean_indicator_in_step(serve, tab):
+async def test_howto_sync_busy_keeps_a_boolean_indicator_in_step(serve, open_client):
     # The page syncs a LoadingSpinner; any widget with a Boolean value works, a Checkbox here.
     def app():
         button = pn.widgets.Button(label="Work", on_click=lambda event: time.sleep(0.05))
@@ -475,7 +444,7 @@ async def test_howto_sync_busy_keeps_a_boolean_indicator_in_step(serve, tab):
         pn.state.sync_busy(lamp)
         return pn.Row(button, lamp)
 
-    client = await tab(serve(app).url)
+    client = await open_client(serve(app).url)
     await client.event(client.find("Button"), "clicks", None)
     await client.wait_for(lambda c: c.props(c.find("Checkbox"))["value"] is True)
     await client.wait_for(lambda c: c.props(c.find("Checkbox"))["value"] is False)
@@ -483,7 +452,7 @@ async def test_howto_sync_busy_keeps_a_boolean_indicator_in_step(serve, tab):
 
 # == state/request.md ========================================================================
 
-async def test_howto_request_arguments_cookies_and_headers(serve, tab):
+async def test_howto_request_arguments_cookies_and_headers(serve, open_client):
     def app():
         try:
             phase = int(pn.state.session_args.get("phase")[0])
@@ -493,23 +462,23 @@ async def test_howto_request_arguments_cookies_and_headers(serve, tab):
                            f"agent={pn.state.headers.get('User-Agent')}")
 
     server = serve(app)
-    given = await tab(server.url + "?phase=3", cookies={"user": "ann"},
+    given = await open_client(server.url + "?phase=3", cookies={"user": "ann"},
                       headers={"User-Agent": "tests"})
     assert current(given, "Str") == ["phase=3 user=ann agent=tests"]
-    fallback = await tab(server.url + "?phase=0.5")  # not an int: the app falls back
+    fallback = await open_client(server.url + "?phase=0.5")  # not an int: the app falls back
     assert current(fallback, "Str")[0].startswith("phase=1 user=None")
 
 
 # == state/url.md ============================================================================
 
-async def test_howto_location_parts_and_query_params(serve, tab):
+async def test_howto_location_parts_and_query_params(serve, open_client):
     seen: dict[str, Any] = {}
 
     def app():
         seen["location"] = pn.state.location
         return pn.pane.Str(pn.state.location.param.search)
 
-    client = await tab(serve(app).url + "?color=blue&size=3", load=False)
+    client = await open_client(serve(app).url + "?color=blue&size=3", load=False)
     await client.ack_load(hash="#margin")
     location = seen["location"]
     await async_wait_until(lambda: location.hash == "#margin")
@@ -520,7 +489,7 @@ async def test_howto_location_parts_and_query_params(serve, tab):
     assert location.reload is False
 
 
-async def test_howto_location_sync_and_unsync_a_parameterized(serve, tab):
+async def test_howto_location_sync_and_unsync_a_parameterized(serve, open_client):
     class Settings(param.Parameterized):
         integer = param.Integer(default=1, bounds=(0, 10), doc="In the URL as int.")
         string = param.String(default="A string", doc="In the URL as str.")
@@ -534,7 +503,7 @@ async def test_howto_location_sync_and_unsync_a_parameterized(serve, tab):
         pn.state.location.sync(settings, {"integer": "int", "string": "str"})
         return pn.pane.Str(settings.param.integer)
 
-    client = await tab(serve(app).url + "?int=4&str=hello")
+    client = await open_client(serve(app).url + "?int=4&str=hello")
     settings, location = made[0]
     await async_wait_until(lambda: settings.integer == 4)
     assert settings.string == "hello" and settings.dont_sync == "A string"
@@ -551,7 +520,7 @@ async def test_howto_location_sync_and_unsync_a_parameterized(serve, tab):
 
 # == state/examples/sync_url.md ==============================================================
 
-async def test_howto_sync_widgets_with_the_url(serve, tab):
+async def test_howto_sync_widgets_with_the_url(serve, open_client):
     # The page adds a RangeSlider and a material template, which are not here yet.
     def app():
         slider = pn.widgets.FloatSlider(label="Slider", start=0, end=10)
@@ -561,7 +530,7 @@ async def test_howto_sync_widgets_with_the_url(serve, tab):
             pn.state.location.sync(text, {"value": "text_value"})
         return pn.Column(slider, text)
 
-    client = await tab(serve(app).url + "?slider_value=2.5&text_value=hi")
+    client = await open_client(serve(app).url + "?slider_value=2.5&text_value=hi")
     await client.wait_for(lambda c: c.props(c.find("FloatSlider"))["value"] == 2.5)
     await client.wait_for(lambda c: c.props(c.find("TextInput"))["value"] == "hi")
     await client.event(client.find("FloatSlider"), "value", 6.0)
@@ -570,7 +539,7 @@ async def test_howto_sync_widgets_with_the_url(serve, tab):
 
 # == interactivity/bind_function.md ==========================================================
 
-async def test_howto_bind_function_to_a_widget_in_a_layout(serve, tab):
+async def test_howto_bind_function_to_a_widget_in_a_layout(serve, open_client):
     def star_creator(number):
         return "⭐" * number
 
@@ -582,7 +551,7 @@ async def test_howto_bind_function_to_a_widget_in_a_layout(serve, tab):
         made.append(column)
         return column
 
-    client = await tab(serve(app).url)
+    client = await open_client(serve(app).url)
     assert type(made[0][1]).__name__ == "ParamFunction"  # the wrapper the page names
     assert current(client, "Markdown") == ["⭐" * 5]
     await client.event(client.find("IntSlider"), "value", 2)
@@ -591,7 +560,7 @@ async def test_howto_bind_function_to_a_widget_in_a_layout(serve, tab):
 
 # == interactivity/bind_component.md =========================================================
 
-async def test_howto_bind_a_function_to_a_pane_param(serve, tab):
+async def test_howto_bind_a_function_to_a_pane_param(serve, open_client):
     def object_creator(string, number):
         return string * number
 
@@ -604,7 +573,7 @@ async def test_howto_bind_a_function_to_a_pane_param(serve, tab):
         made.append(pane)
         return pn.Row(slider, select, pane)
 
-    client = await tab(serve(app).url)
+    client = await open_client(serve(app).url)
     assert current(client, "Markdown") == ["⭐" * 5]
     pane_ref = client.find("Markdown")
     await client.event(client.find("Select"), "value", "🐘")
@@ -614,7 +583,7 @@ async def test_howto_bind_a_function_to_a_pane_param(serve, tab):
     assert client.find("Markdown") == pane_ref  # the same pane, only its object changed
 
 
-async def test_howto_refs_updates_several_params_at_once(serve, tab):
+async def test_howto_refs_updates_several_params_at_once(serve, open_client):
     # The page sets object and styles (with a RadioButtonGroup); object and visible here.
     def app():
         slider = pn.widgets.IntSlider(value=5, start=0, end=10, label="Number")
@@ -625,7 +594,7 @@ async def test_howto_refs_updates_several_params_at_once(serve, tab):
 
         return pn.Row(slider, select, pn.pane.Markdown(refs=pn.bind(refs, select, slider)))
 
-    client = await tab(serve(app).url)
+    client = await open_client(serve(app).url)
     markdown = client.find("Markdown")
     await client.event(client.find("IntSlider"), "value", 0)
     await client.wait_for(lambda c: c.props(markdown)["visible"] is False)
@@ -634,7 +603,7 @@ async def test_howto_refs_updates_several_params_at_once(serve, tab):
     assert together == [{"visible": False, "html": ""}]  # one op, both params
 
 
-async def test_howto_bound_function_as_a_widget_value_instead_of_watch(serve, tab):
+async def test_howto_bound_function_as_a_widget_value_instead_of_watch(serve, open_client):
     # The page uses a StaticText; a TextInput's value takes the reference the same way.
     calls: list[str] = []
 
@@ -651,7 +620,7 @@ async def test_howto_bound_function_as_a_widget_value_instead_of_watch(serve, ta
         made.append(shown_text)
         return pn.Column(slider, select, shown_text)
 
-    client = await tab(serve(app).url)
+    client = await open_client(serve(app).url)
     widget_ref = client.find("TextInput")
     assert client.props(widget_ref)["value"] == "aa"
     await client.event(client.find("IntSlider"), "value", 3)
@@ -671,7 +640,7 @@ def test_howto_bind_with_watch_true_runs_on_every_change():
 
 # == interactivity/bind_generators.md ========================================================
 
-async def test_howto_generator_bound_to_a_button_shows_each_step(serve, tab):
+async def test_howto_generator_bound_to_a_button_shows_each_step(serve, open_client):
     # The page yields a Column with a Progress indicator and aligns the button; text here.
     def runner(run):
         if not run:
@@ -686,7 +655,7 @@ async def test_howto_generator_bound_to_a_button_shows_each_step(serve, tab):
         run = pn.widgets.Button(label="Press to run calculation")
         return pn.Row(run, pn.bind(runner, run))
 
-    client = await tab(serve(app).url)
+    client = await open_client(serve(app).url)
     await client.wait_for(lambda c: current(c, "Markdown") == ["Calculation did not run yet"])
     await client.event(client.find("Button"), "clicks", None)
     await client.wait_for(lambda c: current(c, "Markdown") == ["Success ✅︎"])
@@ -695,7 +664,7 @@ async def test_howto_generator_bound_to_a_button_shows_each_step(serve, tab):
         "Running (50/100%)", "Running (75/100%)", "Running (100/100%)", "Success ✅︎"]
 
 
-async def test_howto_async_generator_streams_into_a_row(serve, tab):
+async def test_howto_async_generator_streams_into_a_row(serve, open_client):
     # The page yields JPG panes of fetched pictures; captions stand in.
     async def slideshow():
         index = 0
@@ -704,7 +673,7 @@ async def test_howto_async_generator_streams_into_a_row(serve, tab):
             yield f"Slide {index}"
             index = (index + 1) % 3
 
-    client = await tab(serve(lambda: pn.Row(slideshow)).url)
+    client = await open_client(serve(lambda: pn.Row(slideshow)).url)
     await client.wait_for(lambda c: len(shown(c, "Markdown")) >= 4)
     assert shown(client, "Markdown")[:4] == ["Slide 0", "Slide 1", "Slide 2", "Slide 0"]
 

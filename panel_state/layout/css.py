@@ -56,34 +56,31 @@ def css_classes(owner: str, name: str, value: Any) -> list[str]:
     return list(value)
 
 
-def css_length(owner: str, name: str, value: Any) -> str:
-    """Check that ``value`` is '' or one CSS length ('10px', '2em', '80%')."""
+def _matching(pattern: re.Pattern[str], what: str, owner: str, name: str, value: Any) -> str:
+    """``value`` stripped when it is '' (or None) or ``pattern`` matches it whole."""
     if value is None or value == "":
         return ""
-    if not isinstance(value, str) or not _ONE_LENGTH.fullmatch(value.strip()):
-        raise ValueError(f"{owner}.{name} must be '' or a CSS length such as '800px' or "
-                         f"'80%', got {value!r}.")
+    if not isinstance(value, str) or not pattern.fullmatch(value.strip()):
+        raise ValueError(f"{owner}.{name} must be {what}, got {value!r}.")
     return value.strip()
+
+
+def css_length(owner: str, name: str, value: Any) -> str:
+    """Check that ``value`` is '' or one CSS length ('10px', '2em', '80%')."""
+    return _matching(_ONE_LENGTH, "'' or a CSS length such as '800px' or '80%'",
+                     owner, name, value)
 
 
 def css_gap(owner: str, name: str, value: Any) -> str:
     """Check that ``value`` is '' or one or two CSS lengths ('10px', '1em 2%')."""
-    if value is None or value == "":
-        return ""
-    if not isinstance(value, str) or not _GAP.fullmatch(value.strip()):
-        raise ValueError(f"{owner}.{name} must be '' or one or two CSS lengths such as "
-                         f"'10px' or '1em 2%', got {value!r}.")
-    return value.strip()
+    return _matching(_GAP, "'' or one or two CSS lengths such as '10px' or '1em 2%'",
+                     owner, name, value)
 
 
 def web_url(owner: str, name: str, value: Any) -> str:
     """Check that ``value`` is '' or an http(s) URL or a path on the site ('/', 'a/b')."""
-    if value is None or value == "":
-        return ""
-    if not isinstance(value, str) or not _URL.fullmatch(value.strip()):
-        raise ValueError(f"{owner}.{name} must be an http(s) URL or a path on this site "
-                         f"such as '/' or 'docs/index.html', got {value!r}.")
-    return value.strip()
+    return _matching(_URL, "an http(s) URL or a path on this site such as '/' or "
+                     "'docs/index.html'", owner, name, value)
 
 
 def image_uri(owner: str, name: str, value: Any) -> str:
