@@ -20,7 +20,7 @@ import param as _param
 from param import bind, depends
 
 from . import execution as _execution
-from . import io, pane, widgets
+from . import indicators, io, pane, widgets
 from . import notebook as _notebook
 from .caching import cache
 from .config import config
@@ -66,6 +66,7 @@ __all__ = [
     "config",
     "depends",
     "extension",
+    "indicators",
     "io",
     "link",
     "pane",

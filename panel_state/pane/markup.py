@@ -16,7 +16,6 @@ class PaneBase(Viewable):
     """Base class of panes: display an ``object``; ``visible`` hides it."""
 
     object = param.Parameter(default=None, allow_refs=False, doc="The object shown.")
-    visible = param.Boolean(default=True, doc="Whether the pane is shown.")
 
     view_params: ClassVar[tuple[str, ...]] = ("visible",)
 
@@ -63,7 +62,7 @@ class Markdown(PaneBase):
         return self._cache[1]
 
     def view_props(self) -> dict[str, Any]:
-        return {"visible": self.visible, "html": self.html}
+        return {**super().view_props(), "html": self.html}
 
 
 class Str(PaneBase):
@@ -75,7 +74,7 @@ class Str(PaneBase):
     view_kind: ClassVar[str] = "Str"
 
     def view_props(self) -> dict[str, Any]:
-        return {"visible": self.visible, "text": "" if self.object is None else str(self.object)}
+        return {**super().view_props(), "text": "" if self.object is None else str(self.object)}
 
 
 class HTML(PaneBase):
@@ -86,4 +85,4 @@ class HTML(PaneBase):
     view_kind: ClassVar[str] = "HTML"
 
     def view_props(self) -> dict[str, Any]:
-        return {"visible": self.visible, "html": self.object or ""}
+        return {**super().view_props(), "html": self.object or ""}
