@@ -20,7 +20,7 @@ import param as _param
 from param import bind, depends, rx
 
 from . import execution as _execution
-from . import io, layout, pane, template, widgets
+from . import indicators, io, layout, pane, template, widgets
 from . import notebook as _notebook
 from .caching import cache
 from .config import config
@@ -74,6 +74,7 @@ __all__ = [
     "config",
     "depends",
     "extension",
+    "indicators",
     "io",
     "layout",
     "link",

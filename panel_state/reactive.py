@@ -41,6 +41,7 @@ from .context import current_session
 from .errors import describe, handle_exception
 from .execution import run
 from .generators import Run, drive, is_driven
+from .pane.dataframe import DataFrame, is_dataframe
 from .pane.markup import Markdown, Str
 from .references import unwatch_all
 from .viewable import Viewable
@@ -122,7 +123,6 @@ class ParamFunction(Viewable):
     defer_load = param.Boolean(default=None, allow_None=True, doc="""
         Evaluate only once the session has loaded, showing a spinner until then;
         None means config.defer_load.""")
-    visible = param.Boolean(default=True, doc="Whether the pane is shown.")
     child = param.ClassSelector(class_=Viewable, default=None, allow_None=True, readonly=True,
                                 doc="The current output, as a Viewable (None before any).")
     loading = param.Boolean(default=False, readonly=True,
@@ -346,7 +346,7 @@ class ParamFunction(Viewable):
         set_readonly(self, "loading", False)
 
 
-def panel(obj: Any, defer_load: bool | None = None) -> Viewable:
+def panel(obj: Any, defer_load: bool | None = None, **params: Any) -> Viewable:
     """Turn ``obj`` into something a session can display.
 
     * a Viewable is returned as is;
@@ -355,6 +355,7 @@ def panel(obj: Any, defer_load: bool | None = None) -> Viewable:
       a plain function of no arguments) becomes a :class:`ParamFunction`;
     * a param ``Parameter`` (``widget.param.value``) or a ``pn.rx`` expression becomes
       a ParamFunction showing its current value;
+    * a pandas DataFrame or Series becomes :class:`~panel_state.pane.DataFrame`;
     * anything else becomes :class:`Str`.
 
     Parameters
@@ -364,6 +365,9 @@ def panel(obj: Any, defer_load: bool | None = None) -> Viewable:
     defer_load : bool, optional
         For functions: evaluate only once the session has loaded (None means
         ``config.defer_load``). Ignored for other objects.
+    **params
+        Params of the component made for ``obj`` (``width=``, ``styles=``,
+        ``min_height=``...); ignored when ``obj`` already is a Viewable, as in Panel.
 
     Examples
     --------
@@ -374,13 +378,15 @@ def panel(obj: Any, defer_load: bool | None = None) -> Viewable:
     if isinstance(obj, Viewable):
         return obj
     if isinstance(obj, str):
-        return Markdown(obj)
+        return Markdown(obj, **params)
     if isinstance(obj, (param.Parameter, param.rx)):
         # Checked before callable(): an rx expression is callable (it calls its value).
-        return ParamFunction(param.bind(_identity, obj), defer_load=defer_load)
+        return ParamFunction(param.bind(_identity, obj), defer_load=defer_load, **params)
     if callable(obj) and not isinstance(obj, type):
-        return ParamFunction(obj, defer_load=defer_load)
-    return Str(obj)
+        return ParamFunction(obj, defer_load=defer_load, **params)
+    if is_dataframe(obj):
+        return DataFrame(obj, **params)
+    return Str(obj, **params)
 
 
 def _identity(value: Any) -> Any:

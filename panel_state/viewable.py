@@ -43,8 +43,9 @@ from typing import Any, ClassVar
 import param
 from param.parameterized import ParameterizedMetaclass
 
-from . import pages
-from ._params import validate
+from . import pages, styling
+from ._params import get_value, validate
+from .compat import warn_unsupported
 from .config import config
 from .context import current_session
 from .contracts import ViewListener
@@ -68,6 +69,16 @@ def set_display_hook(hook: DisplayHook | None) -> None:
     """Install how Viewables display in Jupyter (``_repr_mimebundle_``); None removes it."""
     global _display_hook
     _display_hook = hook
+
+
+class _Unapplied(param.Parameter):
+    """A Panel layout param accepted and kept, but not applied: warns once if set."""
+
+    def _validate(self, val: Any) -> None:
+        super()._validate(val)
+        if val != self.default:
+            warn_unsupported("Component layout", str(self.name),
+                             "Use sizing_mode, width/height, styles or css_classes instead.")
 
 
 class ViewableMetaclass(ParameterizedMetaclass):
@@ -102,12 +113,57 @@ class ViewableMetaclass(ParameterizedMetaclass):
 class Viewable(param.Parameterized, metaclass=ViewableMetaclass):
     """Base class of widgets, panes and layouts.
 
+    Every component has Panel's layout and style params (``width``, ``height``,
+    ``min_*``/``max_*``, ``sizing_mode``, ``margin``, ``align``, ``aspect_ratio``,
+    ``styles``, ``css_classes``, ``visible``, ``loading``); the client applies them as
+    CSS to the component's element (:func:`panel_state.styling.layout_css`), and a
+    change patches the page live.
+
     Parameters
     ----------
     refs : dict or reference, optional
         ``{param name: reference}`` to follow, or a reference yielding a dict of param
         values (set together on each change), as in Panel.
     """
+
+    # -- layout and style params (applied by the client; see panel_state.styling) ---------
+    visible = param.Boolean(default=True, doc="Whether the component is shown.")
+    width = param.Integer(default=None, allow_None=True, bounds=(0, None), doc="""
+        Width in pixels (ignored by sizing modes that stretch the width).""")
+    height = param.Integer(default=None, allow_None=True, bounds=(0, None), doc="""
+        Height in pixels (ignored by sizing modes that stretch the height).""")
+    min_width = param.Integer(default=None, allow_None=True, bounds=(0, None),
+                              doc="Minimum width in pixels.")
+    max_width = param.Integer(default=None, allow_None=True, bounds=(0, None),
+                              doc="Maximum width in pixels.")
+    min_height = param.Integer(default=None, allow_None=True, bounds=(0, None),
+                               doc="Minimum height in pixels.")
+    max_height = param.Integer(default=None, allow_None=True, bounds=(0, None),
+                               doc="Maximum height in pixels.")
+    sizing_mode: str | None = param.Selector(  # type: ignore[assignment]
+        default=None, objects=[*styling.SIZING_MODES, None], doc="""
+        How the component sizes itself: None or 'fixed' (its content or width/height),
+        'stretch_width'/'stretch_height'/'stretch_both' (fill the container that way),
+        'scale_*' (stretch keeping aspect_ratio, or width / height).""")
+    aspect_ratio = styling.AspectRatio(doc="""
+        Width divided by height, kept as the component resizes; 'auto' or None: none.""")
+    margin = styling.Margin(doc="""
+        Space around the component in pixels: an int, (vertical, horizontal) or
+        (top, right, bottom, left); None keeps the stylesheet's.""")
+    align = styling.Align(doc="""
+        Position across its container: 'start', 'center' or 'end', or a
+        (vertical, horizontal) pair.""")
+    styles = styling.Styles(default={}, doc="""
+        CSS properties for the component's element, e.g. {'background': '#eee'}. Checked:
+        no value may load a resource, run code or contain ';{}<>' or backslashes.""")
+    css_classes = styling.CssClasses(default=[], doc="CSS class names added to its element.")
+    loading = param.Boolean(default=False, doc="""
+        Show a spinner over the component (it stays in place, dimmed).""")
+    tags = param.List(default=[], doc="Any values to keep with the component (not shown).")
+    stylesheets = _Unapplied(default=[], doc="Panel's stylesheets: kept, not applied.")
+    design = _Unapplied(default=None, doc="Panel's design system: kept, not applied.")
+    width_policy = _Unapplied(default="auto", doc="Panel's width_policy: kept, not applied.")
+    height_policy = _Unapplied(default="auto", doc="Panel's height_policy: kept, not applied.")
 
     view_kind: ClassVar[str] = "Viewable"
     view_child_params: ClassVar[tuple[str, ...]] = ()
@@ -174,8 +230,35 @@ class Viewable(param.Parameterized, metaclass=ViewableMetaclass):
         return self._ref
 
     def view_props(self) -> dict[str, Any]:
-        """JSON-ready props for the client (children excluded)."""
-        return {name: getattr(self, name) for name in self.view_params}
+        """JSON-ready props for the client (children excluded).
+
+        ``visible`` and the params in ``view_params``, plus ``css`` (see
+        :meth:`view_css`) once any layout or style param has been set.
+        """
+        props: dict[str, Any] = {"visible": self.visible}
+        props.update((name, getattr(self, name)) for name in self.view_params)
+        css = self.view_css()
+        if css is not None:
+            props["css"] = css
+        return props
+
+    # Whether this object has had layout or style values (then ``css`` stays in its props,
+    # so resetting them to the defaults reaches the client too).
+    _styled: bool = False
+
+    def view_css(self) -> dict[str, Any] | None:
+        """The CSS the client applies to this component, or None if none ever applied.
+
+        Layout params the component lists in ``view_params`` are its renderer's own
+        (a chart's ``width`` sizes its drawing) and are left out here.
+        """
+        values = {name: get_value(self, name) for name in styling.LAYOUT_PARAMS
+                  if name not in self.view_params}
+        css = styling.layout_css(values)
+        if css is None:
+            return {"style": {}, "classes": []} if self._styled else None
+        self._styled = True
+        return css
 
     def view_children(self) -> list[Viewable]:
         """Child viewables, in display order."""

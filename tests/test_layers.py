@@ -16,14 +16,14 @@ PACKAGE = Path(__file__).resolve().parent.parent / "panel_state"
 #: Bottom to top. A module may import only modules of its own layer or below.
 LAYERS = [
     {"config", "_params", "compat", "contracts", "context", "loops", "registry", "urls", "query",
-     "scheduling", "timers", "tracebacks", "wire.protocol", "hashing", "browser"},
+     "scheduling", "timers", "tracebacks", "wire.protocol", "hashing", "browser", "styling"},
     {"errors", "busy", "pool", "lifespan", "extension", "caching"},
     {"execution", "generators"},
     {"references"},
     {"links", "urlsync", "location", "viewable", "periodic", "tasks", "hooks", "history",
      "notifications", "curdoc", "pages"},
     {"session"},
-    {"widgets", "pane", "reactive", "layout", "template"},
+    {"widgets", "pane", "reactive", "layout", "template", "indicators"},
     {"wire", "wire.render", "wire.connection"},
     {"state", "routing"},
     {"server", "notebook", "cli", "cli_flags", "testing", "io", "__init__", "__main__"},

@@ -53,7 +53,6 @@ class ListLike(Viewable):
     """A layout holding an ordered list of child Viewables in ``objects``."""
 
     objects = param.List(default=[], doc="The children, in display order.")
-    visible = param.Boolean(default=True, doc="Whether the layout is shown.")
 
     view_params: ClassVar[tuple[str, ...]] = ("visible",)
     view_child_params: ClassVar[tuple[str, ...]] = ("objects",)

@@ -13,24 +13,17 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-import param
-
 from ..viewable import Viewable
 
 __all__ = ["Divider", "HSpacer", "Spacer", "VSpacer"]
 
 
 class Spacer(Viewable):
-    """Empty room of a fixed size (``width`` and ``height`` in pixels)."""
-
-    width = param.Integer(default=None, allow_None=True, bounds=(0, None), doc="""
-        Width in pixels, or None for none.""")
-    height = param.Integer(default=None, allow_None=True, bounds=(0, None), doc="""
-        Height in pixels, or None for none.""")
-    visible = param.Boolean(default=True, doc="Whether it takes up room.")
+    """Empty room of a fixed size (``width`` and ``height`` in pixels; its renderer
+    sizes itself from them, so they are props rather than CSS)."""
 
     view_kind: ClassVar[str] = "Spacer"
-    view_params: ClassVar[tuple[str, ...]] = ("visible", "width", "height")
+    view_params: ClassVar[tuple[str, ...]] = ("width", "height")
 
 
 class HSpacer(Spacer):
@@ -48,7 +41,4 @@ class VSpacer(Spacer):
 class Divider(Viewable):
     """A horizontal rule across the layout it is in."""
 
-    visible = param.Boolean(default=True, doc="Whether it is shown.")
-
     view_kind: ClassVar[str] = "Divider"
-    view_params: ClassVar[tuple[str, ...]] = ("visible",)

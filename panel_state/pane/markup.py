@@ -19,7 +19,6 @@ class PaneBase(Viewable):
     object = param.Parameter(default=None, allow_refs=True, doc="""
         The object shown; a reference (widget, Parameter, pn.bind, pn.rx, generator)
         is followed and its current value shown.""")
-    visible = param.Boolean(default=True, doc="Whether the pane is shown.")
 
     view_params: ClassVar[tuple[str, ...]] = ("visible",)
 
@@ -68,7 +67,7 @@ class Markdown(PaneBase):
         return self._cache[1]
 
     def view_props(self) -> dict[str, Any]:
-        return {"visible": self.visible, "html": self.html}
+        return {**super().view_props(), "html": self.html}
 
 
 class Str(PaneBase):
@@ -80,7 +79,7 @@ class Str(PaneBase):
     view_kind: ClassVar[str] = "Str"
 
     def view_props(self) -> dict[str, Any]:
-        return {"visible": self.visible, "text": "" if self.object is None else str(self.object)}
+        return {**super().view_props(), "text": "" if self.object is None else str(self.object)}
 
 
 class HTML(PaneBase):
@@ -91,4 +90,4 @@ class HTML(PaneBase):
     view_kind: ClassVar[str] = "HTML"
 
     def view_props(self) -> dict[str, Any]:
-        return {"visible": self.visible, "html": self.object or ""}
+        return {**super().view_props(), "html": self.object or ""}

@@ -545,6 +545,155 @@ KINDS.ParamFunction = {
   },
 };
 
+// The DataFrame's table is pandas' to_html with every cell escaped on the server, and
+// Alert's text Markdown rendered with raw HTML off: markup made by the server, not text
+// a user wrote, so they go in as HTML like the Markdown pane's.
+KINDS.DataFrame = {
+  create(view) { view.el = h("div", "ps-dataframe"); },
+  update(view, c) { if (has(c, "html")) view.el.innerHTML = view.props.html || ""; },
+};
+
+KINDS.Alert = {
+  create(view) {
+    view.el = h("div", "ps-alert");
+    view.el.setAttribute("role", "alert");
+  },
+  update(view, c) {
+    if (has(c, "alert_type")) view.el.dataset.color = view.props.alert_type || "primary";
+    if (has(c, "html")) view.el.innerHTML = view.props.html || "";
+  },
+};
+
+// Images load only http(s) or data:image URLs (the server checked; checked again here).
+const IMAGE_SRC = /^(https?:\/\/|data:image\/(png|jpeg|gif|webp|x-icon|avif|svg\+xml);base64,)/i;
+
+KINDS.Image = {
+  create(view) {
+    view.el = h("figure", "ps-image");
+    view.img = h("img");
+    view.caption = h("figcaption");
+  },
+  update(view) {
+    const p = view.props;
+    const img = view.img;
+    if (IMAGE_SRC.test(p.src || "")) img.setAttribute("src", p.src);
+    else img.removeAttribute("src");
+    img.alt = p.alt_text || "";
+    img.style.width = p.width ? `${p.width}px` : "";
+    img.style.height = p.height ? `${p.height}px` : "";
+    img.style.objectFit = p.fixed_aspect === false ? "fill" : "contain";
+    let top = img;
+    if (p.link_url) {
+      top = h("a", "ps-image-link");
+      top.setAttribute("href", p.link_url);
+      top.setAttribute("target", p.target || "_blank");
+      top.setAttribute("rel", "noopener noreferrer");
+      top.append(img);
+    }
+    view.caption.textContent = p.caption || "";
+    view.el.replaceChildren(top, ...(p.caption ? [view.caption] : []));
+  },
+};
+
+function jsonNode(value, key, level, p) {
+  const keyEl = () => h("span", "ps-json-key", typeof key === "number" ? `${key}:` : `${JSON.stringify(key)}:`);
+  if (value !== null && typeof value === "object") {
+    const array = Array.isArray(value);
+    const entries = array ? value.map((v, i) => [i, v]) : Object.entries(value);
+    const node = h("details", "ps-json-node");
+    node.open = p.depth < 0 || level < p.depth;
+    const summary = h("summary");
+    if (key !== undefined) summary.append(keyEl());
+    summary.append(h("span", "ps-json-brace", array ? `[${entries.length}]` : `{${entries.length}}`));
+    if (p.hover_preview) summary.title = JSON.stringify(value).slice(0, 200);
+    const body = h("div", "ps-json-children");
+    for (const [k, v] of entries) body.append(jsonNode(v, k, level + 1, p));
+    node.append(summary, body);
+    return node;
+  }
+  const leaf = h("div", "ps-json-leaf");
+  if (key !== undefined) leaf.append(keyEl());
+  const type = value === null ? "null" : typeof value;
+  leaf.append(h("span", `ps-json-${type}`, JSON.stringify(value)));
+  return leaf;
+}
+
+KINDS.JSON = {
+  create(view) { view.el = h("div", "ps-json"); },
+  update(view, c) {
+    if (has(c, "theme")) view.el.dataset.theme = view.props.theme || "light";
+    if (has(c, "data", "depth", "hover_preview")) {
+      view.el.replaceChildren(jsonNode(view.props.data, undefined, 0, view.props));
+    }
+  },
+};
+
+KINDS.LoadingSpinner = {
+  create(view) {
+    view.el = h("div", "ps-spinner-indicator");
+    view.ring = h("span", "ps-ring");
+    view.ring.setAttribute("role", "status");
+    view.text = h("span", "ps-spinner-text");
+    view.el.append(view.ring, view.text);
+  },
+  update(view, c) {
+    const p = view.props;
+    if (has(c, "size")) {
+      view.ring.style.width = view.ring.style.height = `${p.size}px`;
+      view.ring.style.borderWidth = `${Math.max(3, Math.round(p.size / 10))}px`;
+    }
+    if (has(c, "color")) view.ring.dataset.color = p.color || "dark";
+    if (has(c, "bgcolor")) view.ring.dataset.bg = p.bgcolor || "light";
+    if (has(c, "value")) {
+      view.ring.classList.toggle("ps-spinning", !!p.value);
+      view.ring.setAttribute("aria-busy", p.value ? "true" : "false");
+    }
+    if (has(c, "name")) {
+      view.text.textContent = p.name || "";
+      view.text.hidden = !p.name;
+      view.ring.setAttribute("aria-label", p.name || "Loading");
+    }
+  },
+};
+
+KINDS.Number = {
+  create(view) {
+    view.el = h("div", "ps-number");
+    view.title = h("div", "ps-number-title");
+    view.value = h("div", "ps-number-value");
+    view.el.append(view.title, view.value);
+  },
+  update(view, c) {
+    const p = view.props;
+    if (has(c, "name")) { view.title.textContent = p.name || ""; view.title.hidden = !p.name; }
+    if (has(c, "text")) view.value.textContent = p.text ?? "";
+    if (has(c, "color")) {
+      view.title.style.setProperty("color", p.color || "");
+      view.value.style.setProperty("color", p.color || "");
+    }
+    if (has(c, "font_size")) view.value.style.setProperty("font-size", p.font_size || "");
+    if (has(c, "title_size")) view.title.style.setProperty("font-size", p.title_size || "");
+  },
+};
+
+KINDS.Progress = {
+  create(view) {
+    view.el = h("div", "ps-progress");
+    view.bar = h("progress");
+    view.el.append(view.bar);
+  },
+  update(view) {
+    const p = view.props;
+    const bar = view.bar;
+    bar.max = p.max || 100;
+    const known = typeof p.value === "number" && p.value >= 0;
+    if (known) bar.value = p.value;
+    else if (p.active === false) bar.value = 0; // indeterminate but still: an empty bar
+    else bar.removeAttribute("value");
+    bar.dataset.color = p.bar_color || "success";
+  },
+};
+
 KINDS.Unknown = {
   create(view) {
     view.el = h("div", "ps-unknown");
@@ -553,6 +702,23 @@ KINDS.Unknown = {
   },
   update() {},
 };
+
+function applyCss(view, css) {
+  const el = view.el;
+  const style = css.style || {};
+  for (const name of view.cssNames || []) if (!(name in style)) el.style.removeProperty(name);
+  for (const [name, raw] of Object.entries(style)) {
+    const text = String(raw);
+    const important = /\s*!important\s*$/i.exec(text);
+    el.style.setProperty(name, important ? text.slice(0, important.index) : text,
+                         important ? "important" : "");
+  }
+  view.cssNames = Object.keys(style);
+  const classes = css.classes || [];
+  for (const cls of view.cssClasses || []) if (!classes.includes(cls)) el.classList.remove(cls);
+  for (const cls of classes) el.classList.add(cls);
+  view.cssClasses = classes;
+}
 
 // -- notifications ----------------------------------------------------------------------
 // Toasts the session sends (pn.state.notifications). Every text goes in as textContent:
@@ -763,8 +929,12 @@ export class Core {
     else if (view.body) view.body.replaceChildren(...view.children.map((c) => c.el));
   }
 
+  // Props every component has: visible, and css (its layout and style params as inline
+  // CSS properties and class names, see panel_state/styling.py). Each property is set
+  // with style.setProperty and each class with classList, so no value becomes markup.
   common(view, changed) {
     if (has(changed, "visible")) view.el.hidden = view.props.visible === false;
+    if (has(changed, "css")) applyCss(view, view.props.css || {});
   }
 
   register(view) {

@@ -1,5 +1,7 @@
 """Widgets: the inputs a session shows, each a Parameterized with a ``value``-like param.
 
+The indicators (:mod:`panel_state.indicators`) are here too, as in Panel.
+
 Every widget has ``name`` (its label), ``disabled`` and ``visible``. The browser sends
 changes through ``apply_client_change``: the value is checked first (a bad one raises
 ``ValueError``/``TypeError`` and changes nothing), then applied; an exception raised by
@@ -19,6 +21,10 @@ Examples
 
 from __future__ import annotations
 
+# Panel keeps its indicators among the widgets too.
+from ..indicators.number import Number
+from ..indicators.progress import Progress
+from ..indicators.spinner import LoadingSpinner
 from .base import Widget
 from .buttons import Button, Toggle
 from .inputs import Checkbox, TextInput
@@ -30,6 +36,9 @@ __all__ = [
     "Checkbox",
     "FloatSlider",
     "IntSlider",
+    "LoadingSpinner",
+    "Number",
+    "Progress",
     "Select",
     "TextInput",
     "Toggle",

@@ -30,7 +30,6 @@ class Widget(Viewable):
         The label shown with the widget: the same as ``name`` (Panel 1.x's name for it);
         setting either sets both.""")
     disabled = param.Boolean(default=False, doc="Whether the user can interact with it.")
-    visible = param.Boolean(default=True, doc="Whether the widget is shown.")
 
     view_params: ClassVar[tuple[str, ...]] = ("name", "visible", "disabled")
 

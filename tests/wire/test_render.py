@@ -174,7 +174,8 @@ async def test_renderer_prop_changes_mixed_with_emits_send_the_final_state_once(
     chart.stream([3])
     chart.title = "after"
     await settle()
-    assert sent[-1]["ops"] == [{"ref": chart.view_ref, "props": {"x": [9, 3], "title": "after"}}]
+    assert sent[-1]["ops"] == [{"ref": chart.view_ref,
+                                "props": {"visible": True, "x": [9, 3], "title": "after"}}]
     session.destroy()
 
 
