@@ -28,6 +28,7 @@ from .extension import extension
 from .layout import Card, Column, FlexBox, HSpacer, Row, Spacer, Tabs, VSpacer
 from .links import Link, link
 from .location import Location
+from .param_pane import Param
 from .periodic import PeriodicCallback
 from .reactive import panel
 from .session import Session
@@ -60,6 +61,7 @@ __all__ = [
     "HSpacer",
     "Link",
     "Location",
+    "Param",
     "PeriodicCallback",
     "Row",
     "Session",

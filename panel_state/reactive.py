@@ -1,10 +1,8 @@
 """ParamFunction: the reactive-function engine, and ``panel()``.
 
-``panel(obj)`` turns anything an app returns into a Viewable: strings become
-:class:`~panel_state.pane.Markdown`, functions bound with ``pn.bind`` or decorated with
-``pn.depends`` and ``pn.rx`` expressions become a :class:`ParamFunction` that
-re-renders when a dependency changes, and other values become
-:class:`~panel_state.pane.Str`.
+``panel(obj)`` turns anything an app returns into a Viewable (see :func:`panel`);
+functions and ``pn.rx`` expressions become a :class:`ParamFunction` that re-renders
+when a dependency changes.
 
 A function may return a generator (sync or async) or a coroutine:
 :func:`panel_state.generators.drive` runs it, each yield replacing the output as it
@@ -45,6 +43,7 @@ from .pane.dataframe import DataFrame, is_dataframe
 from .pane.markup import Markdown, Str
 from .references import unwatch_all
 from .viewable import Viewable
+from .widgets.params import from_param
 
 if TYPE_CHECKING:
     from .session import Session
@@ -105,8 +104,8 @@ class ParamFunction(Viewable):
     strings and numbers, or the same object) leaves ``child`` untouched; a new string
     updates the Markdown made for the previous one in place.
 
-    An exception while evaluating is logged, passed to ``config.exception_handler``
-    and shown as ``error``; the next dependency change tries again.
+    An exception while evaluating is logged, passed to ``config.exception_handler`` and
+    shown as ``error``; the next dependency change tries again.
 
     Parameters
     ----------
@@ -131,7 +130,7 @@ class ParamFunction(Viewable):
                          doc="One-line description of the last evaluation's error, or None.")
 
     view_kind: ClassVar[str] = "ParamFunction"
-    view_params: ClassVar[tuple[str, ...]] = ("visible", "loading", "error")
+    view_params: ClassVar[tuple[str, ...]] = ("loading", "error")
     view_child_params: ClassVar[tuple[str, ...]] = ("child",)
 
     def __init__(self, object: Callable[..., Any] | None = None, **params: Any) -> None:
@@ -141,9 +140,8 @@ class ParamFunction(Viewable):
                 "use pn.panel(obj) to display other objects."
             )
         super().__init__(object=object, **params)
-        session = current_session()
-        self._session: weakref.ref[Session] | None = (
-            weakref.ref(session) if session is not None else None)
+        owner = current_session()
+        self._session: weakref.ref[Session] | None = owner if owner is None else weakref.ref(owner)
         self._watchers: list[tuple[Any, Any]] = []
         self._evaluated = False
         self._detached = False
@@ -353,8 +351,9 @@ def panel(obj: Any, defer_load: bool | None = None, **params: Any) -> Viewable:
     * a string becomes :class:`Markdown`;
     * a function (bound with ``pn.bind``, decorated with ``pn.depends``, a method, or
       a plain function of no arguments) becomes a :class:`ParamFunction`;
-    * a param ``Parameter`` (``widget.param.value``) or a ``pn.rx`` expression becomes
-      a ParamFunction showing its current value;
+    * a param ``Parameter`` (``cb.param.period``) becomes its widget, linked both ways;
+    * another Parameterized (instance or class) becomes :class:`panel_state.Param`;
+    * a ``pn.rx`` expression becomes a ParamFunction showing its current value;
     * a pandas DataFrame or Series becomes :class:`~panel_state.pane.DataFrame`;
     * anything else becomes :class:`Str`.
 
@@ -379,7 +378,15 @@ def panel(obj: Any, defer_load: bool | None = None, **params: Any) -> Viewable:
         return obj
     if isinstance(obj, str):
         return Markdown(obj, **params)
-    if isinstance(obj, (param.Parameter, param.rx)):
+    if isinstance(obj, param.Parameter):
+        return from_param(obj, **params)
+    if isinstance(obj, param.Parameterized) or (
+            isinstance(obj, type) and issubclass(obj, param.Parameterized)):
+        # Deferred import: param_pane imports layout, which imports this module.
+        from .param_pane import Param
+
+        return Param(obj, **params)
+    if isinstance(obj, param.rx):
         # Checked before callable(): an rx expression is callable (it calls its value).
         return ParamFunction(param.bind(_identity, obj), defer_load=defer_load, **params)
     if callable(obj) and not isinstance(obj, type):

@@ -23,7 +23,7 @@ LAYERS = [
     {"links", "urlsync", "location", "viewable", "periodic", "tasks", "hooks", "history",
      "notifications", "curdoc", "pages"},
     {"session"},
-    {"widgets", "pane", "reactive", "layout", "template", "indicators"},
+    {"widgets", "pane", "reactive", "layout", "template", "indicators", "param_pane"},
     {"wire", "wire.render", "wire.connection"},
     {"state", "routing"},
     {"server", "notebook", "cli", "cli_flags", "testing", "io", "__init__", "__main__"},

@@ -40,12 +40,14 @@ def test_panel_conversions():
     assert isinstance(pn.panel(dict), Str)
 
 
-def test_panel_of_parameter_shows_its_value():
+def test_panel_of_parameter_is_its_widget_linked_both_ways():
     slider = pn.widgets.IntSlider(end=10)
-    pane = pn.panel(slider.param.value)
-    assert pane.child.view_props()["text"] == "0"
+    shown = pn.panel(slider.param.value)
+    assert type(shown) is pn.widgets.IntInput  # the param itself has no bounds
     slider.value = 7
-    assert pane.child.view_props()["text"] == "7"
+    assert shown.value == 7
+    shown.value = 3
+    assert slider.value == 3
 
 
 # -- ParamFunction ----------------------------------------------------------------------------

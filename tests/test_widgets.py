@@ -200,7 +200,7 @@ def test_checkbox_props_and_event():
 def test_text_input_props_and_event():
     text = W.TextInput(placeholder="Type here")
     assert text.view_props() == {"name": "", "visible": True, "disabled": False, "value": "",
-                             "placeholder": "Type here"}
+                                 "placeholder": "Type here", "max_length": 5000}
     text.apply_client_change("value", "<b>raw</b>")
     assert text.value == "<b>raw</b>"
     with pytest.raises(ValueError, match=r"TextInput\.value"):

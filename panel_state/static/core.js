@@ -176,13 +176,7 @@ KINDS.TextInput = {
     view.el = labelled(view, view.input);
     view.input.addEventListener("change", () => client.event(view, "value", view.input.value));
   },
-  update(view, c) {
-    const p = view.props;
-    if (has(c, "name")) setLabel(view, p.name);
-    if (has(c, "disabled")) view.input.disabled = !!p.disabled;
-    if (has(c, "placeholder")) view.input.placeholder = p.placeholder || "";
-    if (has(c, "value") && view.input.value !== (p.value ?? "")) view.input.value = p.value ?? "";
-  },
+  update(view, c) { textUpdate(view, c); },
 };
 
 function slider(integer) {
@@ -211,6 +205,288 @@ function slider(integer) {
 }
 KINDS.IntSlider = slider(true);
 KINDS.FloatSlider = slider(false);
+
+KINDS.Switch = {
+  create(view, client) {
+    KINDS.Checkbox.create(view, client);
+    view.el.classList.add("ps-switch");
+    view.input.setAttribute("role", "switch");
+  },
+  update(view, c) {
+    KINDS.Checkbox.update(view, c);
+    if (has(c, "value")) view.input.setAttribute("aria-checked", view.props.value ? "true" : "false");
+  },
+};
+
+// Text areas and number inputs commit on "change" (Enter, leaving the field, an arrow).
+function textUpdate(view, c) {
+  const p = view.props;
+  if (has(c, "name")) setLabel(view, p.name);
+  if (has(c, "disabled")) view.input.disabled = !!p.disabled;
+  if (has(c, "placeholder")) view.input.placeholder = p.placeholder || "";
+  if (has(c, "max_length")) {
+    if (p.max_length === null || p.max_length === undefined) view.input.removeAttribute("maxlength");
+    else view.input.maxLength = p.max_length;
+  }
+  if (has(c, "value") && view.input.value !== (p.value ?? "")) view.input.value = p.value ?? "";
+}
+
+function growRows(view) {
+  const p = view.props;
+  let rows = p.rows || 2;
+  if (p.auto_grow) {
+    const lines = view.input.value.split("\n").length;
+    rows = Math.max(rows, p.max_rows ? Math.min(lines, p.max_rows) : lines);
+  }
+  view.input.rows = rows;
+}
+
+KINDS.TextAreaInput = {
+  create(view, client) {
+    view.input = h("textarea", "ps-input ps-textarea");
+    view.el = labelled(view, view.input);
+    view.input.addEventListener("change", () => client.event(view, "value", view.input.value));
+    view.input.addEventListener("input", () => growRows(view));
+  },
+  update(view, c) {
+    textUpdate(view, c);
+    const p = view.props;
+    if (has(c, "cols")) view.input.cols = p.cols || 20;
+    if (has(c, "resizable")) {
+      const r = p.resizable;
+      view.input.style.resize = r === "width" ? "horizontal" : r === "height" ? "vertical"
+        : r === "both" ? "both" : "none";
+    }
+    if (has(c, "rows", "auto_grow", "max_rows", "value")) growRows(view);
+  },
+};
+
+function numberInput(integer) {
+  return {
+    create(view, client) {
+      view.input = h("input", "ps-input ps-number");
+      view.input.type = "number";
+      view.el = labelled(view, view.input);
+      view.input.addEventListener("change", () => {
+        const raw = view.input.value.trim();
+        client.event(view, "value", raw === "" ? null : Number(raw));
+      });
+    },
+    update(view, c) {
+      const p = view.props;
+      if (has(c, "name")) setLabel(view, p.name);
+      if (has(c, "disabled")) view.input.disabled = !!p.disabled;
+      if (has(c, "placeholder")) view.input.placeholder = p.placeholder || "";
+      for (const [prop, attr] of [["start", "min"], ["end", "max"]]) {
+        if (!has(c, prop)) continue;
+        if (p[prop] === null || p[prop] === undefined) view.input.removeAttribute(attr);
+        else view.input.setAttribute(attr, p[prop]);
+      }
+      if (has(c, "step")) view.input.step = p.step ?? (integer ? 1 : "any");
+      if (has(c, "value")) view.input.value = p.value === null || p.value === undefined ? "" : p.value;
+    },
+  };
+}
+KINDS.IntInput = numberInput(true);
+KINDS.FloatInput = numberInput(false);
+
+function rangeSlider(integer) {
+  const parse = (raw) => (integer ? parseInt(raw, 10) : parseFloat(raw));
+  return {
+    create(view, client) {
+      view.low = h("input", "ps-range-low");
+      view.high = h("input", "ps-range-high");
+      view.fill = h("div", "ps-range-fill");
+      const box = h("div", "ps-range");
+      box.append(h("div", "ps-range-track"), view.fill);
+      for (const [input, name] of [[view.low, "Low"], [view.high, "High"]]) {
+        input.type = "range";
+        input.setAttribute("aria-label", name);
+        box.append(input);
+      }
+      view.input = box;
+      view.el = labelled(view, box);
+      view.el.classList.add("ps-range-slider");
+      const current = (moved) => {
+        let lo = parse(view.low.value), hi = parse(view.high.value);
+        if (lo > hi) { if (moved === view.low) lo = hi; else hi = lo; }
+        view.low.value = lo; view.high.value = hi;
+        return [lo, hi];
+      };
+      for (const input of [view.low, view.high]) {
+        input.addEventListener("input", () => client.event(view, "value", current(input)));
+        input.addEventListener("change", () => client.event(view, "value_throttled", current(input)));
+      }
+    },
+    update(view, c) {
+      const p = view.props;
+      for (const input of [view.low, view.high]) {
+        if (has(c, "disabled")) input.disabled = !!p.disabled;
+        if (has(c, "start")) input.min = p.start;
+        if (has(c, "end")) input.max = p.end;
+        if (has(c, "step")) input.step = p.step;
+      }
+      const value = p.value || [p.start, p.end];
+      if (has(c, "start", "end", "step", "value")) {
+        view.low.value = value[0];
+        view.high.value = value[1];
+        const span = (p.end - p.start) || 1;
+        view.fill.style.left = `${((value[0] - p.start) / span) * 100}%`;
+        view.fill.style.width = `${((value[1] - value[0]) / span) * 100}%`;
+        // Thumbs that meet stay reachable: the low one on top in the upper half.
+        view.low.style.zIndex = value[0] - p.start > span / 2 ? "2" : "";
+      }
+      if (has(c, "name", "value", "show_value")) {
+        const shown = p.show_value === false ? ""
+          : `${formatNumber(value[0])} … ${formatNumber(value[1])}`;
+        setLabel(view, [p.name, shown].filter(Boolean).join(": "));
+      }
+    },
+  };
+}
+KINDS.RangeSlider = rangeSlider(false);
+KINDS.IntRangeSlider = rangeSlider(true);
+
+KINDS.DatePicker = {
+  create(view, client) {
+    view.input = h("input", "ps-input ps-date");
+    view.input.type = "date";
+    view.el = labelled(view, view.input);
+    view.input.addEventListener("change", () => {
+      client.event(view, "value", view.input.value === "" ? null : view.input.value);
+    });
+  },
+  update(view, c) {
+    const p = view.props;
+    if (has(c, "name")) setLabel(view, p.name);
+    if (has(c, "disabled")) view.input.disabled = !!p.disabled;
+    if (has(c, "start")) view.input.min = p.start || "";
+    if (has(c, "end")) view.input.max = p.end || "";
+    if (has(c, "value")) view.input.value = p.value || "";
+  },
+};
+
+KINDS.MultiSelect = {
+  create(view, client) {
+    view.input = h("select", "ps-input ps-multiselect");
+    view.input.multiple = true;
+    view.el = labelled(view, view.input);
+    view.input.addEventListener("change", () => {
+      client.event(view, "value", [...view.input.selectedOptions].map((o) => o.value));
+    });
+  },
+  update(view, c) {
+    const p = view.props;
+    if (has(c, "name")) setLabel(view, p.name);
+    if (has(c, "disabled")) view.input.disabled = !!p.disabled;
+    if (has(c, "size")) view.input.size = p.size || 4;
+    if (has(c, "options")) {
+      view.input.replaceChildren(...(p.options || []).map((label) => {
+        const o = h("option", null, label);
+        o.value = label;
+        return o;
+      }));
+    }
+    if (has(c, "options", "value")) {
+      const chosen = new Set(p.value || []);
+      for (const o of view.input.options) o.selected = chosen.has(o.value);
+    }
+  },
+};
+
+// A labelled group of controls, one per option (checkboxes, buttons).
+function group(view, cls) {
+  view.el = h("div", `ps-widget ${cls}`);
+  view.el.setAttribute("role", "group");
+  view.label = h("span", "ps-label");
+  view.label.id = `ps-label-${view.ref}`;
+  view.el.setAttribute("aria-labelledby", view.label.id);
+  view.items = h("div", "ps-group-items");
+  view.el.append(view.label, view.items);
+  view.controls = [];
+}
+
+KINDS.CheckBoxGroup = {
+  create(view, client) {
+    group(view, "ps-checkbox-group");
+    view.send = () => client.event(view, "value",
+      view.controls.filter((input) => input.checked).map((input) => input.value));
+  },
+  update(view, c) {
+    const p = view.props;
+    if (has(c, "name")) setLabel(view, p.name);
+    if (has(c, "inline")) view.el.classList.toggle("ps-inline", !!p.inline);
+    if (has(c, "options")) {
+      view.controls = (p.options || []).map((label) => {
+        const input = h("input");
+        input.type = "checkbox";
+        input.value = label;
+        input.addEventListener("change", view.send);
+        return input;
+      });
+      view.items.replaceChildren(...view.controls.map((input) => {
+        const item = h("label", "ps-checkbox");
+        item.append(input, h("span", "ps-label", input.value));
+        return item;
+      }));
+    }
+    if (has(c, "options", "disabled")) for (const i of view.controls) i.disabled = !!p.disabled;
+    if (has(c, "options", "value")) {
+      const chosen = new Set(p.value || []);
+      for (const input of view.controls) input.checked = chosen.has(input.value);
+    }
+  },
+};
+
+KINDS.RadioButtonGroup = {
+  create(view, client) {
+    group(view, "ps-radio-buttons");
+    view.client = client;
+  },
+  update(view, c) {
+    const p = view.props;
+    if (has(c, "name")) setLabel(view, p.name);
+    if (has(c, "orientation")) view.el.classList.toggle("ps-vertical", p.orientation === "vertical");
+    if (has(c, "options")) {
+      view.controls = (p.options || []).map((label) => {
+        const button = h("button", "ps-button", label);
+        button.type = "button";
+        button.addEventListener("click", () => view.client.event(view, "value", label));
+        return button;
+      });
+      view.items.replaceChildren(...view.controls);
+    }
+    for (const button of view.controls) {
+      if (has(c, "options", "disabled")) button.disabled = !!p.disabled;
+      if (has(c, "options", "button_type")) button.dataset.type = p.button_type || "default";
+      if (has(c, "options", "button_style")) button.dataset.style = p.button_style || "solid";
+      if (has(c, "options", "value")) {
+        const on = button.textContent === p.value;
+        button.setAttribute("aria-pressed", on ? "true" : "false");
+        button.classList.toggle("ps-active", on);
+      }
+    }
+  },
+};
+
+// StaticText: "label: value", both as text content -- never markup.
+KINDS.StaticText = {
+  create(view) {
+    view.el = h("div", "ps-static-text");
+    view.label = h("span", "ps-static-label");
+    view.sep = h("span", null, ": ");
+    view.text = h("span", "ps-static-value");
+    view.el.append(view.label, view.sep, view.text);
+  },
+  update(view, c) {
+    const p = view.props;
+    if (has(c, "name")) {
+      view.label.textContent = p.name || "";
+      view.label.hidden = view.sep.hidden = !p.name;
+    }
+    if (has(c, "text")) view.text.textContent = p.text ?? "";
+  },
+};
 
 KINDS.Markdown = {
   create(view) { view.el = h("div", "ps-markdown"); },
@@ -303,6 +579,7 @@ function layout(cls) {
 }
 KINDS.Row = layout("ps-row");
 KINDS.Column = layout("ps-column");
+KINDS.Param = layout("ps-param");
 
 function classes(base, extra) {
   return [base, ...(Array.isArray(extra) ? extra : [])].join(" ");

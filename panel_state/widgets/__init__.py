@@ -6,7 +6,8 @@ Every widget has ``name`` (its label), ``disabled`` and ``visible``. The browser
 changes through ``apply_client_change``: the value is checked first (a bad one raises
 ``ValueError``/``TypeError`` and changes nothing), then applied; an exception raised by
 a user's watcher while applying it is logged and handed to ``config.exception_handler``
-so the widget keeps working.
+so the widget keeps working. ``Widget.from_param(obj.param.x)`` makes the widget for a
+param, linked to it both ways.
 
 Examples
 --------
@@ -27,19 +28,32 @@ from ..indicators.progress import Progress
 from ..indicators.spinner import LoadingSpinner
 from .base import Widget
 from .buttons import Button, Toggle
-from .inputs import Checkbox, TextInput
-from .select import Select
-from .sliders import FloatSlider, IntSlider
+from .dates import DatePicker
+from .inputs import Checkbox, StaticText, Switch, TextAreaInput, TextInput
+from .numbers import FloatInput, IntInput
+from .select import CheckBoxGroup, MultiSelect, RadioButtonGroup, Select
+from .sliders import FloatSlider, IntRangeSlider, IntSlider, RangeSlider
 
 __all__ = [
     "Button",
+    "CheckBoxGroup",
     "Checkbox",
+    "DatePicker",
+    "FloatInput",
     "FloatSlider",
+    "IntInput",
+    "IntRangeSlider",
     "IntSlider",
     "LoadingSpinner",
+    "MultiSelect",
     "Number",
     "Progress",
+    "RadioButtonGroup",
+    "RangeSlider",
     "Select",
+    "StaticText",
+    "Switch",
+    "TextAreaInput",
     "TextInput",
     "Toggle",
     "Widget",

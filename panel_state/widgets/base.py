@@ -8,11 +8,13 @@ process, as Panel does: wherever param resolves references (``pn.bind(fn, widget
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar, Self
 
 import param
 
 from .._params import validate
+from ..compat import warn_unsupported
 from ..context import current_session
 from ..errors import handle_exception
 from ..viewable import Viewable
@@ -20,6 +22,9 @@ from ..viewable import Viewable
 __all__ = ["BUTTON_TYPES", "Widget"]
 
 BUTTON_TYPES = ["default", "primary", "success", "warning", "danger", "light"]
+
+#: ``check(name, value)``: raises ValueError/TypeError for a client value to refuse.
+ClientCheck = Callable[[str, Any], None]
 
 
 class Widget(Viewable):
@@ -32,8 +37,13 @@ class Widget(Viewable):
     disabled = param.Boolean(default=False, doc="Whether the user can interact with it.")
 
     view_params: ClassVar[tuple[str, ...]] = ("name", "visible", "disabled")
+    #: Keywords Panel accepts on this widget that it takes and ignores, warning once.
+    _panel_ignored: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, **params: Any) -> None:
+        for key in sorted(self._panel_ignored & params.keys()):
+            params.pop(key)
+            warn_unsupported(f"pn.widgets.{type(self).__name__}", key)
         if "label" in params and "name" in params and params["label"] != params["name"]:
             raise ValueError(
                 f"{type(self).__name__} got name={params['name']!r} and "
@@ -42,6 +52,47 @@ class Widget(Viewable):
         label = params.get("label", params.get("name", ""))
         params["name"] = params["label"] = label
         super().__init__(**params)
+        self._client_checks: list[ClientCheck] = []
+
+    @classmethod
+    def from_param(cls, parameter: param.Parameter, **params: Any) -> Self:
+        """A widget for ``parameter`` (``obj.param.x``), linked to it both ways.
+
+        Called on a widget class (``pn.widgets.IntInput.from_param(...)``) it makes that
+        class; called on ``Widget`` it picks the widget for the param's type, as
+        :class:`panel_state.Param` does. Keyword arguments override what is derived
+        from the param (label, bounds, options...). A read-only or constant param
+        gives a disabled widget that follows the object and never writes to it.
+
+        Raises
+        ------
+        TypeError
+            When ``parameter`` is not a param of a Parameterized.
+
+        Examples
+        --------
+        >>> import panel_state as pn
+        >>> cb = pn.PeriodicCallback(callback=print, period=500)
+        >>> period = pn.widgets.Widget.from_param(cb.param.period)
+        >>> type(period).__name__, period.value, period.start
+        ('IntInput', 500, 1)
+        >>> period.value = 250
+        >>> cb.period
+        250
+        """
+        # Deferred import: the param-to-widget table needs every widget class, and
+        # their modules import this one.
+        from .params import from_param
+
+        return from_param(parameter, None if cls is Widget else cls, **params)  # type: ignore[return-value]
+
+    def add_client_check(self, check: ClientCheck) -> None:
+        """Refuse client values for which ``check(name, value)`` raises.
+
+        Used by links to a param (:meth:`from_param`), so a value the param would
+        refuse is refused before the widget takes it.
+        """
+        self._client_checks.append(check)
 
     def __setattr__(self, name: str, value: Any) -> None:
         super().__setattr__(name, value)
@@ -78,6 +129,8 @@ class Widget(Viewable):
         if name in self._coerced:
             value = self._coerce(name, value)
         validate(self.param[name], value)
+        for check in self._client_checks:
+            check(name, value)
         self._apply_client_value(name, value)
 
     def _apply_client_value(self, name: str, value: Any) -> None:
