@@ -15,6 +15,14 @@ Examples
 ['Button', 'ParamFunction']
 >>> row.append('**done**'); len(row)
 3
+
+A ``Column`` with a height scrolls its children; ``scroll_position`` follows the browser:
+
+>>> log = pn.Column(*[f'line {i}' for i in range(50)], height=200, auto_scroll_limit=40)
+>>> log.scroll, log.view_props()['scroll']
+(True, 'y-auto')
+>>> log.apply_client_change('scroll_position', 120); log.scroll_position
+120
 """
 
 from __future__ import annotations
@@ -27,7 +35,29 @@ import param
 from ..reactive import panel
 from ..viewable import Viewable
 
-__all__ = ["Column", "ListLike", "Row", "contains"]
+__all__ = ["SCROLL_MODES", "Column", "ListLike", "Row", "contains", "scroll_mode", "scroll_param"]
+
+#: Panel's values of ``scroll``: False (no scrollbars), True (scroll along the layout's
+#: direction when the content overflows), or an axis: ``'*-auto'`` scrolls on overflow,
+#: ``'both'``/``'x'``/``'y'`` always shows the scrollbars.
+SCROLL_MODES = [False, True, "both-auto", "y-auto", "x-auto", "both", "x", "y"]
+
+
+def scroll_param() -> param.Selector:
+    """A layout's ``scroll`` param (Row, Column, Tabs: the layouts Panel gives one)."""
+    return param.Selector(default=False, objects=list(SCROLL_MODES), doc="""
+        Whether the layout scrolls when its content overflows its size: False (never),
+        True (along its direction: a Column vertically, a Row horizontally), 'both-auto',
+        'x-auto' or 'y-auto' (scrollbars on overflow on those axes), or 'both', 'x' or
+        'y' (scrollbars always on those axes).""")
+
+
+def scroll_mode(value: Any, along: str) -> str:
+    """The client's scroll mode for ``scroll`` ``value``: ``''`` for none, else an axis
+    mode of :data:`SCROLL_MODES`; True means ``along`` (``'y-auto'`` for a Column)."""
+    if value is True:
+        return along
+    return value if isinstance(value, str) else ""
 
 
 def contains(parent: Viewable, target: Viewable) -> bool:
@@ -173,12 +203,74 @@ class ListLike(Viewable):
 
 
 class Row(ListLike):
-    """Children laid out left to right."""
+    """Children laid out left to right; ``scroll=True`` scrolls them horizontally."""
+
+    scroll: Any = scroll_param()
 
     view_kind: ClassVar[str] = "Row"
 
+    def view_props(self) -> dict[str, Any]:
+        props = super().view_props()
+        props["scroll"] = scroll_mode(self.scroll, "x-auto")
+        return props
+
 
 class Column(ListLike):
-    """Children laid out top to bottom."""
+    """Children laid out top to bottom; with a height and ``scroll`` they scroll.
+
+    ``scroll_position`` follows the browser (the user's scrolling, reported at most a
+    few times a second) and the browser follows it. Setting any of
+    ``scroll_position`` (at creation), ``auto_scroll_limit``,
+    ``scroll_button_threshold`` or ``view_latest`` turns ``scroll`` on, as in Panel.
+    """
+
+    scroll: Any = scroll_param()
+    scroll_position = param.Integer(default=0, bounds=(0, None), doc="""
+        How far the column is scrolled, in pixels from the top. The user's scrolling
+        sets it; setting it scrolls the column in the browser (0: the top).""")
+    auto_scroll_limit = param.Integer(default=0, bounds=(0, None), doc="""
+        Pixels from the bottom within which the column keeps to the bottom when
+        children are added (a log that follows its newest line); 0 turns it off.""")
+    scroll_button_threshold = param.Integer(default=0, bounds=(0, None), doc="""
+        Pixels from the bottom beyond which a button that scrolls to the bottom shows;
+        0: no button.""")
+    view_latest = param.Boolean(default=False, doc="""
+        Whether the column starts scrolled to the bottom (its latest child) rather than
+        the top.""")
 
     view_kind: ClassVar[str] = "Column"
+    view_params: ClassVar[tuple[str, ...]] = (
+        "visible", "scroll_position", "auto_scroll_limit", "scroll_button_threshold",
+        "view_latest")
+    _event_params: ClassVar[tuple[str, ...]] = ("scroll_position",)
+
+    def __init__(self, *objects: Any, **params: Any) -> None:
+        super().__init__(*objects, **params)
+        if not self.scroll and self.scroll_position:
+            self.scroll = True
+
+    @param.depends("auto_scroll_limit", "scroll_button_threshold", "view_latest",
+                   watch=True, on_init=True)
+    def _scroll_when_asked(self) -> None:
+        if not self.scroll and (self.auto_scroll_limit or self.scroll_button_threshold
+                                or self.view_latest):
+            self.scroll = True
+
+    def view_props(self) -> dict[str, Any]:
+        props = super().view_props()
+        props["scroll"] = scroll_mode(self.scroll, "y-auto")
+        return props
+
+    def scroll_to(self, index: int) -> None:
+        """Scroll the column in every browser showing it so child ``index`` is at the top.
+
+        Raises
+        ------
+        IndexError
+            When ``index`` is out of range.
+        """
+        if isinstance(index, bool) or not isinstance(index, int) or not (
+                -len(self.objects) <= index < len(self.objects)):
+            raise IndexError(f"{type(self).__name__}.scroll_to index {index!r} out of range "
+                             f"for {len(self.objects)} children.")
+        self._emit({"op": "scroll_to", "ref": self.objects[index].view_ref})

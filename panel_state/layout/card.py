@@ -32,7 +32,8 @@ class Card(Column):
 
     The header shows ``title``, or the ``header`` component instead when one is given.
     ``collapsed`` follows the browser (a click on the header's button sets it) and the
-    browser follows ``collapsed``.
+    browser follows ``collapsed``. It scrolls as a :class:`Column` does (``scroll``,
+    ``scroll_position``, ``auto_scroll_limit``...), header included.
     """
 
     title = param.String(default="", doc="""
@@ -62,11 +63,11 @@ class Card(Column):
 
     view_kind: ClassVar[str] = "Card"
     view_params: ClassVar[tuple[str, ...]] = (
-        "visible", "title", "collapsed", "collapsible", "hide_header", "header_background",
+        *Column.view_params, "title", "collapsed", "collapsible", "hide_header", "header_background",
         "active_header_background", "header_color", "button_css_classes",
         "header_css_classes", "title_css_classes")
     view_nested_params: ClassVar[tuple[str, ...]] = ("header",)
-    _event_params: ClassVar[tuple[str, ...]] = ("collapsed",)
+    _event_params: ClassVar[tuple[str, ...]] = ("collapsed", "scroll_position")
     _coerced: ClassVar[frozenset[str]] = frozenset({"objects", "header", *_COLORS, *_CLASSES})
 
     def __init__(self, *objects: Any, **params: Any) -> None:

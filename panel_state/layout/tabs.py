@@ -14,6 +14,14 @@ Examples
 ['Intro', 'Go', 'More']
 >>> tabs.apply_client_change('active', 2); tabs.active
 2
+
+With ``dynamic=True`` the browser holds only the shown tab's child:
+
+>>> lazy = pn.Tabs(('A', 'a'), ('B', 'b'), dynamic=True)
+>>> [o is lazy[0] for o in lazy.view_children()]
+[True]
+>>> lazy.active = 1; lazy.view_children()[0] is lazy[1]
+True
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ from typing import Any, ClassVar
 import param
 
 from ..viewable import Viewable
-from .base import ListLike
+from .base import ListLike, scroll_mode, scroll_param
 
 __all__ = ["TABS_LOCATIONS", "Tabs", "title_of"]
 
@@ -52,7 +60,8 @@ class Tabs(ListLike):
 
     ``active`` follows the browser (a click on a tab sets it) and the browser follows
     ``active``. It stays within the children: removing the shown child (or those after
-    it) moves it to the last remaining one.
+    it) moves it to the last remaining one. With ``dynamic=True`` only the shown child
+    is in the page.
     """
 
     active = param.Integer(default=0, bounds=(-1, None), doc="""
@@ -61,14 +70,19 @@ class Tabs(ListLike):
         Whether each tab has a close button; closing a tab removes its child from
         ``objects``.""")
     dynamic = param.Boolean(default=False, doc="""
-        Panel renders only the shown tab when True. Here every tab is rendered either
-        way (hidden ones cost little), so it changes nothing visible.""")
+        Whether the browser renders only the shown tab's child. Opening a tab renders
+        its child as it is then and drops the one hidden, so a hidden tab costs the page
+        nothing (heavy or many tabs). False renders every tab once, switching instantly.""")
+    scroll: Any = scroll_param()
     tabs_location: str = param.Selector(  # type: ignore[assignment]
         default="above", objects=TABS_LOCATIONS, doc="""
         Where the row of tabs sits relative to the shown child.""")
     _titles = param.List(default=[], doc="The title of each child, in order.")
+    _shown = param.List(default=[], doc="""
+        The children the browser renders: all of them, or with ``dynamic`` the active one.""")
 
     view_kind: ClassVar[str] = "Tabs"
+    view_child_params: ClassVar[tuple[str, ...]] = ("objects", "_shown")
     view_params: ClassVar[tuple[str, ...]] = ("visible", "active", "closable",
                                               "tabs_location")
     _event_params: ClassVar[tuple[str, ...]] = ("active", "close")
@@ -112,7 +126,23 @@ class Tabs(ListLike):
     def view_props(self) -> dict[str, Any]:
         props = super().view_props()
         props["titles"] = list(self._titles)
+        props["dynamic"] = self.dynamic
+        # Which child the browser holds when dynamic: until its patch arrives after a
+        # click, the old child stays hidden rather than showing under the new tab.
+        props["shown"] = self.active if self.dynamic and self._shown else -1
+        props["scroll"] = scroll_mode(self.scroll, "both-auto")
         return props
+
+    def view_children(self) -> list[Viewable]:
+        return list(self._shown)
+
+    @param.depends("objects", "active", "dynamic", watch=True, on_init=True)
+    def _render_shown(self) -> None:
+        objects = list(self.objects)
+        if not self.dynamic:
+            self._shown = objects
+        else:
+            self._shown = [objects[self.active]] if 0 <= self.active < len(objects) else []
 
     @param.depends("objects", watch=True)
     def _bound_active(self) -> None:

@@ -574,12 +574,100 @@ KINDS.LineChart = {
 function layout(cls) {
   return {
     create(view) { view.el = h("div", cls); view.body = view.el; },
-    update() {},
+    update(view, c) { if (has(c, "scroll")) setScroll(view.el, view.props.scroll); },
   };
 }
 KINDS.Row = layout("ps-row");
-KINDS.Column = layout("ps-column");
 KINDS.Param = layout("ps-param");
+
+// -- scrolling (Column, Card) -------------------------------------------------------------
+// data-scroll picks the overflow rule in client.css; "" scrolls nothing.
+function setScroll(el, mode) {
+  if (mode) el.dataset.scroll = mode;
+  else delete el.dataset.scroll;
+}
+
+const SCROLL_REPORT_MS = 150; // at most one scroll_position event this often
+
+function fromBottom(el) { return el.scrollHeight - el.scrollTop - el.clientHeight; }
+
+function toBottom(view) { view.el.scrollTop = view.el.scrollHeight; }
+
+function showScrollButton(view) {
+  const button = view.scrollButton, limit = view.props.scroll_button_threshold || 0;
+  if (button) button.classList.toggle("ps-visible", limit > 0 && fromBottom(view.el) > limit);
+}
+
+// view.el scrolls: the user's scrolling goes to the server as scroll_position (throttled,
+// the last position always sent), the server's scroll_position scrolls it.
+function scrollable(view, client) {
+  let timer = null, last = 0;
+  const report = () => {
+    timer = null;
+    last = Date.now();
+    const top = Math.round(view.el.scrollTop);
+    if (!view.dead && top !== view.props.scroll_position) client.event(view, "scroll_position", top);
+  };
+  view.el.addEventListener("scroll", () => {
+    showScrollButton(view);
+    if (timer === null) timer = setTimeout(report, Math.max(0, SCROLL_REPORT_MS - (Date.now() - last)));
+  });
+}
+
+function updateScroll(view, c) {
+  const p = view.props, el = view.el;
+  if (has(c, "scroll")) setScroll(el, p.scroll);
+  if (has(c, "scroll_button_threshold")) {
+    if (p.scroll_button_threshold > 0 && !view.scrollButton) {
+      const button = view.scrollButton = h("button", "ps-scroll-button");
+      button.type = "button";
+      button.setAttribute("aria-label", "Scroll to latest");
+      button.addEventListener("click", () => toBottom(view));
+      el.append(button);
+    }
+    showScrollButton(view);
+  }
+  if (has(c, "scroll_position") && el.isConnected && Math.abs(el.scrollTop - p.scroll_position) >= 1) {
+    el.scrollTop = p.scroll_position;
+  }
+}
+
+// Place the children with put(), then keep to the bottom if the user was within
+// auto_scroll_limit of it and children came. The first placement happens before the
+// element is in the page: the start position (view_latest or scroll_position) waits.
+function placeScrolled(view, put) {
+  const el = view.el, count = view.placed;
+  const near = fromBottom(el) <= (view.props.auto_scroll_limit || 0);
+  put();
+  if (view.scrollButton) el.append(view.scrollButton);
+  view.placed = view.children.length;
+  if (count === undefined) {
+    queueMicrotask(() => {
+      if (view.props.view_latest) toBottom(view);
+      else if (view.props.scroll_position) el.scrollTop = view.props.scroll_position;
+      showScrollButton(view);
+    });
+  } else if (view.props.auto_scroll_limit > 0 && near && view.placed > count) {
+    toBottom(view);
+  }
+  showScrollButton(view);
+}
+
+function scrollTo(view, msg) {
+  if (msg.op !== "scroll_to") return;
+  const child = view.children.find((c) => c.ref === msg.ref);
+  if (child) view.el.scrollTop += child.el.getBoundingClientRect().top - view.el.getBoundingClientRect().top;
+}
+
+KINDS.Column = {
+  create(view, client) {
+    view.el = h("div", "ps-column");
+    scrollable(view, client);
+  },
+  place(view) { placeScrolled(view, () => view.el.replaceChildren(...view.children.map((c) => c.el))); },
+  update: updateScroll,
+  emit: scrollTo,
+};
 
 function classes(base, extra) {
   return [base, ...(Array.isArray(extra) ? extra : [])].join(" ");
@@ -617,15 +705,16 @@ KINDS.Divider = {
   update() {},
 };
 
-// Tabs: a row of tab buttons over one panel per child; only the active one shows.
+// Tabs: a row of tab buttons over one panel per child; only the active one shows. With
+// dynamic the server sends only the shown child (props.shown is its index): one panel.
 function drawTabs(view) {
   const p = view.props;
   const titles = p.titles || [];
   const doc = view.el.ownerDocument;
   const refocus = view.bar.contains(doc.activeElement); // keep the keyboard on the tabs
-  view.bar.replaceChildren(...view.slots.map((slot, i) => {
+  view.bar.replaceChildren(...titles.map((title, i) => {
     const item = h("span", "ps-tab-item");
-    const tab = h("button", "ps-tab", titles[i] ?? "");
+    const tab = h("button", "ps-tab", title ?? "");
     tab.type = "button";
     tab.setAttribute("role", "tab");
     tab.setAttribute("aria-selected", i === p.active ? "true" : "false");
@@ -634,13 +723,13 @@ function drawTabs(view) {
     if (p.closable) {
       const close = h("button", "ps-tab-close", "×");
       close.type = "button";
-      close.setAttribute("aria-label", `Close ${titles[i] ?? ""}`);
+      close.setAttribute("aria-label", `Close ${title ?? ""}`);
       close.addEventListener("click", () => view.client.action(view, "close", i));
       item.append(close);
     }
-    slot.hidden = i !== p.active;
     return item;
   }));
+  view.slots.forEach((slot, i) => { slot.hidden = (p.dynamic ? p.shown : i) !== p.active; });
   if (refocus) view.bar.querySelector("[aria-selected=true]")?.focus();
 }
 
@@ -666,7 +755,8 @@ KINDS.Tabs = {
   },
   update(view, c) {
     if (has(c, "tabs_location")) view.el.dataset.location = view.props.tabs_location || "above";
-    if (has(c, "titles", "active", "closable")) drawTabs(view);
+    if (has(c, "scroll")) setScroll(view.panels, view.props.scroll);
+    if (has(c, "titles", "active", "closable", "dynamic", "shown")) drawTabs(view);
   },
 };
 
@@ -687,14 +777,19 @@ KINDS.Card = {
     };
     view.button.addEventListener("click", toggle);
     view.title.addEventListener("click", toggle);
+    scrollable(view, client);
   },
   place(view) {
     const [header, ...rest] = view.children;
-    view.slot.replaceChildren(...(header ? [header.el] : []));
-    view.content.replaceChildren(...rest.map((child) => child.el));
+    placeScrolled(view, () => {
+      view.slot.replaceChildren(...(header ? [header.el] : []));
+      view.content.replaceChildren(...rest.map((child) => child.el));
+    });
   },
+  emit: scrollTo,
   update(view, c) {
     const p = view.props;
+    updateScroll(view, c);
     if (has(c, "header_css_classes")) view.head.className = classes("ps-card-header", p.header_css_classes);
     if (has(c, "button_css_classes")) view.button.className = classes("ps-card-button", p.button_css_classes);
     if (has(c, "title_css_classes")) view.title.className = classes("ps-card-title", p.title_css_classes);
