@@ -31,7 +31,7 @@ def test_layout_converts_raw_children_with_panel():
     assert row.view_children() == row.objects
     assert row.view_kind == "Row" and pn.Column().view_kind == "Column"
     assert row.view_child_params == ("objects",)
-    assert row.view_props() == {"visible": True}
+    assert row.view_props() == {"visible": True, "scroll": ""}
 
 
 def test_layout_objects_keyword_and_assignment_convert_too():

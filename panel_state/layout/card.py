@@ -63,8 +63,8 @@ class Card(Column):
 
     view_kind: ClassVar[str] = "Card"
     view_params: ClassVar[tuple[str, ...]] = (
-        *Column.view_params, "title", "collapsed", "collapsible", "hide_header", "header_background",
-        "active_header_background", "header_color", "button_css_classes",
+        *Column.view_params, "title", "collapsed", "collapsible", "hide_header",
+        "header_background", "active_header_background", "header_color", "button_css_classes",
         "header_css_classes", "title_css_classes")
     view_nested_params: ClassVar[tuple[str, ...]] = ("header",)
     _event_params: ClassVar[tuple[str, ...]] = ("collapsed", "scroll_position")

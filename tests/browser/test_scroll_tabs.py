@@ -96,13 +96,13 @@ def test_browser_column_auto_scroll_only_while_at_the_bottom(serve, tab, server_
 
 
 def test_browser_column_scroll_button_beyond_the_threshold(serve, tab):
-    made, column = open_log(serve, tab.page, scroll_button_threshold=100)
+    _, column = open_log(serve, tab.page, scroll_button_threshold=100)
     page = tab.page
     button = column.get_by_role("button", name="Scroll to latest")
     expect(button).to_be_visible()  # at the top, far from the bottom
     button.click()
-    page.wait_for_function(
-        "(el) => el.scrollHeight - el.scrollTop - el.clientHeight <= 1", arg=column.element_handle())
+    page.wait_for_function("(el) => el.scrollHeight - el.scrollTop - el.clientHeight <= 1",
+                           arg=column.element_handle())
     expect(button).to_be_hidden()
     expect(column.get_by_text(f"line {LINES - 1}", exact=True)).to_be_in_viewport()
     expect(readout(page)).not_to_have_text("position=0")

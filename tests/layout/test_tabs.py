@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 import panel_state as pn
 from panel_state.layout.tabs import title_of
 from panel_state.pane import Markdown
+from panel_state.session import Session
+from panel_state.wire.render import Renderer
 
 
 def titles(tabs):
@@ -101,11 +105,55 @@ def test_tabs_close_from_the_client_only_when_closable():
     assert titles(tabs) == ["B"]
 
 
-def test_tabs_dynamic_and_location_are_accepted():
-    tabs = pn.Tabs(("A", "a"), dynamic=True, tabs_location="left")
+def test_tabs_location_is_checked():
+    tabs = pn.Tabs(("A", "a"), tabs_location="left")
     assert tabs.view_props()["tabs_location"] == "left"
     with pytest.raises(ValueError, match="tabs_location"):
         pn.Tabs(tabs_location="top")
+
+
+def test_tabs_dynamic_holds_only_the_shown_child():
+    tabs = pn.Tabs(("A", "a"), ("B", "b"), ("C", "c"), dynamic=True)
+    a, b, c = tabs.objects
+    assert tabs.view_children() == [a]
+    props = tabs.view_props()
+    assert props["dynamic"] is True and props["shown"] == 0 and props["titles"] == ["A", "B", "C"]
+    tabs.active = 2
+    assert tabs.view_children() == [c] and tabs.view_props()["shown"] == 2
+    tabs.pop(2)  # the shown one goes: the last remaining shows
+    assert tabs.view_children() == [b] and tabs.active == 1
+    tabs.active = -1
+    assert tabs.view_children() == [] and tabs.view_props()["shown"] == -1
+    tabs.dynamic = False
+    assert tabs.view_children() == [a, b] and tabs.view_props()["shown"] == -1
+    with pytest.raises(ValueError, match="dynamic"):
+        tabs.dynamic = "yes"
+
+
+async def test_tabs_dynamic_sends_the_newly_shown_child_as_it_is_now():
+    text = pn.widgets.TextInput(value="old")
+    tabs = pn.Tabs(("A", "a"), ("B", text), dynamic=True)
+    session = Session("http://localhost/app")
+    sent: list = []
+    renderer = Renderer(session, sent.append)
+    (node,) = renderer.render([tabs])
+    assert [child["ref"] for child in node["children"]] == [tabs[0].view_ref]
+    assert renderer.lookup(text.view_ref) is None  # a hidden child costs nothing
+
+    text.value = "changed while hidden"
+    for _ in range(3):
+        await asyncio.sleep(0)
+    assert sent == []
+    tabs.apply_client_change("active", 1)
+    for _ in range(3):
+        await asyncio.sleep(0)
+    ops = sent[-1]["ops"]
+    children = next(op["children"] for op in ops if "children" in op)
+    assert [child["ref"] for child in children] == [text.view_ref]
+    assert children[0]["props"]["value"] == "changed while hidden"
+    assert {"ref": tabs.view_ref, "props": {"active": 1, "shown": 1}} in ops
+    assert renderer.lookup(tabs[0].view_ref) is None and renderer.lookup(text.view_ref) is text
+    session.destroy()
 
 
 def test_tabs_repr_shows_titles():
