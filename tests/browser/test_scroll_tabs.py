@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 import panel_state as pn
+from panel_state.testing import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -164,4 +165,30 @@ def test_browser_dynamic_tabs_render_only_the_shown_child(serve, tab, server_bar
     page.get_by_role("tab", name="One").click()
     expect(page.get_by_text("first body")).to_be_visible()
     expect(page.locator(".ps-tabs input")).to_have_count(0)
+    assert tab.errors == []
+
+
+def test_browser_card_scrolls_as_a_column(serve, tab):
+    made: dict[str, Any] = {}
+
+    def app() -> Any:
+        made["card"] = pn.Card(*[pn.pane.Str(f"entry {i}") for i in range(LINES)],
+                               title="Entries", height=200, width=300, view_latest=True,
+                               scroll_button_threshold=100)
+        return made["card"]
+
+    server = serve(app)
+    page = tab.page
+    page.goto(server.url)
+    card = page.locator(".ps-card")
+    expect(card.get_by_text(f"entry {LINES - 1}", exact=True)).to_be_in_viewport()
+    button = card.get_by_role("button", name="Scroll to latest")
+    expect(button).to_be_hidden()
+    card.evaluate("el => { el.scrollTop = 0; }")
+    expect(button).to_be_visible()
+    button.click()
+    expect(card.get_by_text(f"entry {LINES - 1}", exact=True)).to_be_in_viewport()
+    page.wait_for_function("(el) => el.scrollTop > 0", arg=card.element_handle())
+    top = scroll_top(card)
+    wait_until(lambda: made["card"].scroll_position == top)  # reported to Python
     assert tab.errors == []
