@@ -8,7 +8,9 @@ connections rely on. Subclasses declare what they show with a few class attribut
   them into a JSON-ready dict (override it to derive props, e.g. Markdown's ``html``);
 * ``view_child_params`` lists params whose change changes :meth:`view_children`;
 * ``_event_params`` lists the params the client may set (a widget's ``value``), and
-  ``view_actions`` those of them that are actions rather than values (a click);
+  ``view_actions`` those of them that are actions rather than values (a click),
+  ``view_quiet`` those that do not count toward the session's busy state (the
+  user's scrolling);
   :meth:`apply_client_change` applies one and raises ``ValueError``/``TypeError`` for
   a value the param rejects, leaving the object unchanged;
 * ``_coerced`` lists params whose every assignment (by the user, the constructor or
@@ -168,6 +170,7 @@ class Viewable(param.Parameterized, metaclass=ViewableMetaclass):
     view_kind: ClassVar[str] = "Viewable"
     view_child_params: ClassVar[tuple[str, ...]] = ()
     view_actions: ClassVar[tuple[str, ...]] = ()
+    view_quiet: ClassVar[tuple[str, ...]] = ()
     view_params: ClassVar[tuple[str, ...]] = ()
     _event_params: ClassVar[tuple[str, ...]] = ()
     _coerced: ClassVar[frozenset[str]] = frozenset()

@@ -243,6 +243,7 @@ class Column(ListLike):
         "visible", "scroll_position", "auto_scroll_limit", "scroll_button_threshold",
         "view_latest")
     _event_params: ClassVar[tuple[str, ...]] = ("scroll_position",)
+    view_quiet: ClassVar[tuple[str, ...]] = ("scroll_position",)
 
     def __init__(self, *objects: Any, **params: Any) -> None:
         super().__init__(*objects, **params)

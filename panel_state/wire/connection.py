@@ -49,10 +49,11 @@ class Transport(Protocol):
 class _Event:
     """A browser event handled on the thread pool."""
 
-    __slots__ = ("action", "name", "obj", "started", "value")
+    __slots__ = ("action", "name", "obj", "quiet", "started", "value")
 
-    def __init__(self, obj: Any, name: str, value: Any, action: bool) -> None:
+    def __init__(self, obj: Any, name: str, value: Any, action: bool, quiet: bool) -> None:
         self.obj, self.name, self.value, self.action = obj, name, value, action
+        self.quiet = quiet  # not counted toward busy
         self.started = False
 
     def holds(self, later: _Event) -> bool:
@@ -181,7 +182,8 @@ class Connection:
         changes a value (a click sees the text typed before it) and for earlier events
         of the same component; actions on different components (two buttons) run side
         by side. A value the component refuses is answered with an error and the
-        component's props.
+        component's props. The user's scrolling (``view_quiet``) does not count
+        toward busy, so busy indicators do not blink while the user scrolls.
         """
         renderer = self.renderer
         obj = renderer.lookup(ref)
@@ -190,17 +192,20 @@ class Connection:
                                 "session (it may have been removed).", ref)
         session = self.session
         renderer.expect_echo(ref, name, value)
-        busy.enter(session)
-        if session.busy_counter.count == 1:
-            with session.activate():
-                renderer.flush()
+        quiet = name in obj.view_quiet
+        if not quiet:
+            busy.enter(session)
+            if session.busy_counter.count == 1:
+                with session.activate():
+                    renderer.flush()
         if pool.thread_pool() is None:
             try:
                 self.apply_event(obj, name, value)
             finally:
-                busy.exit(session)
+                if not quiet:
+                    busy.exit(session)
             return
-        self._events.append(_Event(obj, name, value, name in obj.view_actions))
+        self._events.append(_Event(obj, name, value, name in obj.view_actions, quiet))
         self._dispatch()
 
     def _dispatch(self) -> None:
@@ -215,11 +220,12 @@ class Connection:
         session = self.session
 
         def finished(_exc: BaseException | None) -> None:
-            busy.exit(session)
+            if not event.quiet:
+                busy.exit(session)
             self._events.remove(event)
             if session.destroyed:
                 for dropped in self._events:
-                    if not dropped.started:
+                    if not dropped.started and not dropped.quiet:
                         busy.exit(session)
                 self._events = [e for e in self._events if e.started]
             else:

@@ -74,6 +74,34 @@ async def test_connection_event_applies_without_echo_and_counts_busy():
     session.destroy()
 
 
+@pytest.mark.parametrize("nthreads", [0, 2])
+async def test_connection_scrolling_does_not_count_toward_busy(nthreads):
+    column = pn.Column(*[pn.pane.Str(str(i)) for i in range(30)], height=100)
+    slider = pn.widgets.IntSlider(start=0, end=10, value=1)
+    session, connection, _ = make(pn.Column(column, slider))
+    flips: list[bool] = []
+    session.param.watch(lambda e: flips.append(e.new), "busy")
+    seen: list[bool] = []
+    column.param.watch(lambda e: seen.append(session.busy), "scroll_position")
+    done = asyncio.Event()
+    slider.param.watch(lambda e: loop.call_soon_threadsafe(done.set), "value")
+    loop = asyncio.get_running_loop()
+    connection.open(resumed=False)
+    with pn.config.set(nthreads=nthreads):
+        connection.receive({"type": "event", "ref": column.view_ref,
+                            "name": "scroll_position", "value": 120})
+        connection.receive({"type": "event", "ref": slider.view_ref, "name": "value",
+                            "value": 7})
+        await asyncio.wait_for(done.wait(), 5)
+        for _ in range(50):
+            if not session.busy:
+                break
+            await asyncio.sleep(0.01)
+    assert column.scroll_position == 120 and seen == [False]
+    assert flips == [True, False]  # the slider's change only
+    session.destroy()
+
+
 async def test_connection_refused_value_answers_with_an_error_and_the_truth():
     slider = pn.widgets.IntSlider(start=0, end=10, value=1)
     session, connection, transport = make(slider)
