@@ -41,6 +41,8 @@ class Renderable(Protocol):
     #: Client-set params that are actions (a click), not values: with a thread pool,
     #: actions on different components run side by side; a value change goes first.
     view_actions: ClassVar[tuple[str, ...]]
+    #: Client-set params that do not count toward the session's busy state (scrolling).
+    view_quiet: ClassVar[tuple[str, ...]]
 
     @property
     def view_ref(self) -> str:
