@@ -3,7 +3,8 @@
 ``pn.Param(obj)`` lays out, in a Column, the object's name as a heading and a widget for
 each param (chosen by :func:`panel_state.widgets.params.widget_type`; ``widgets=``
 overrides it). Changing a widget sets the param; changing the param updates the widget.
-Read-only and constant params get a disabled widget that follows the object.
+Read-only and constant params get a disabled widget that follows the object. A change of
+a param's ``precedence`` shows, hides or moves its widget.
 
 Examples
 --------
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import re
 import string
+import weakref
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -34,6 +36,7 @@ from ._params import set_readonly
 from .compat import warn_unsupported
 from .layout import Column, ListLike
 from .pane.markup import Markdown
+from .references import unwatch_all
 from .viewable import Viewable
 from .widgets.base import Widget
 from .widgets.paramlink import ParamLink
@@ -133,6 +136,7 @@ class Param(Viewable):
         super().__init__(object=object, **params)
         self._links: list[ParamLink] = []
         self._widgets: dict[str, Widget] = {}
+        self._precedence: weakref.finalize | None = None
         self._title = Markdown("")
         if self.initializer is not None and self.object is not None:
             self.initializer(self.object)
@@ -207,6 +211,7 @@ class Param(Viewable):
             widgets[name] = widget
             self._links.append(link)
         self._widgets = widgets
+        self._watch_precedence()
         self._set_title()
         children: list[Any] = [self._title] if self._title.visible else []
         children += widgets.values()
@@ -214,6 +219,34 @@ class Param(Viewable):
             self.layout.objects = children  # the same layout, for whoever holds it
         else:
             set_readonly(self, "layout", self.default_layout(*children))
+
+    def _watch_precedence(self) -> None:
+        """Rebuild when a param's precedence changes which widgets show, or their order.
+
+        The object holds this pane weakly: a long-lived object (a PeriodicCallback,
+        ``pn.state``) never keeps the panes of closed sessions alive.
+        """
+        if self._precedence is not None:
+            self._precedence()
+        obj = self.object
+        if obj is None:
+            self._precedence = None
+            return
+        ref = weakref.WeakMethod(self._moved)
+
+        def moved(*events: param.parameterized.Event) -> None:
+            method = ref()
+            if method is not None:
+                method(*events)
+
+        wanted = self.parameters
+        names = [n for n in obj.param if (n in wanted if wanted is not None else n != "name")]
+        handles = [(obj, obj.param.watch(moved, names, what="precedence"))] if names else []
+        self._precedence = weakref.finalize(self, unwatch_all, handles)
+
+    def _moved(self, *events: param.parameterized.Event) -> None:
+        if self._names() != list(self._widgets):
+            self._rebuild()
 
     def _set_title(self) -> None:
         shown = bool(self.show_name and self.name)

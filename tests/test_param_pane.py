@@ -123,6 +123,28 @@ def test_param_rebuilds_when_its_object_or_parameters_change():
     assert [w.name for w in pane.widget_list] == ["Mode", "Verbose"]
 
 
+def test_param_follows_precedence_changes_and_is_held_weakly():
+    settings = Settings()
+    pane = pn.Param(settings, show_name=False)
+    retries = pane.widget("retries")
+    settings.param.verbose.precedence = -3                  # below the threshold: hidden
+    assert [w.name for w in pane.widget_list] == ["Mode", "Version", "Reset", "Retries"]
+    settings.param.note.precedence = 0.5                    # above it: shown, in order
+    assert [w.name for w in pane.widget_list] == ["Mode", "Version", "Reset", "Note",
+                                                  "Retries"]
+    assert pane.widget("retries") is not retries
+    pane.widget("retries").value = 9                        # the new widgets are linked
+    assert settings.retries == 9
+    shown = pane.widget_list
+    settings.param.retries.precedence = 3                   # same order: nothing rebuilt
+    assert pane.widget_list == shown
+    ref = weakref.ref(pane)
+    del pane, shown, retries
+    gc.collect()
+    assert ref() is None
+    settings.param.verbose.precedence = 1                   # no pane left to rebuild
+
+
 def test_param_of_one_param_a_params_object_and_a_class():
     settings = Settings()
     single = pn.Param(settings.param.retries)

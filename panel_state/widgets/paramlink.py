@@ -2,7 +2,7 @@
 
 Widget -> object: a change of the widget's ``value`` (or ``value_throttled``) sets the
 param, unless it is read-only or constant. Object -> widget: the param's value and its
-``constant``, ``label``, ``objects`` and ``bounds`` slots update the widget.
+``constant``, ``label``, ``objects``, ``bounds`` and ``step`` slots update the widget.
 
 The object holds the widget only weakly: a long-lived object (a ``PeriodicCallback``,
 ``pn.state``) never keeps the widgets of closed sessions alive, and its watchers go away
@@ -48,8 +48,19 @@ def to_param(parameter: param.Parameter, current: Any, value: Any) -> Any:
         return int(value)  # a FloatSlider or FloatInput chosen for an Integer param
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime) \
             and isinstance(current, dt.datetime):
-        return dt.datetime.combine(value, current.timetz())  # a picked day keeps its time
+        # A picked day keeps its time of day, unless that time is past a bound on that
+        # day: the picker offers the bounds' days, so the day gets the bound's time.
+        return _within(parameter, value, dt.datetime.combine(value, current.timetz()))
     return value
+
+
+def _within(parameter: param.Parameter, day: dt.date, moment: dt.datetime) -> dt.datetime:
+    low, high = getattr(parameter, "bounds", None) or (None, None)
+    for bound, past in ((low, lambda b: moment < b), (high, lambda b: moment > b)):
+        if isinstance(bound, dt.datetime) and bound.date() == day \
+                and (bound.tzinfo is None) == (moment.tzinfo is None) and past(bound):
+            return bound
+    return moment
 
 
 class ParamLink:
@@ -58,8 +69,8 @@ class ParamLink:
     Widget -> object: each change of the widget's ``value`` (or ``value_throttled``)
     sets the param, unless it is read-only or constant; a value the param refuses is
     refused by the widget first (for the browser) or undone (for Python code, which
-    gets the error). Object -> widget: value, ``constant``, ``label``, ``objects`` and
-    ``bounds`` changes of the param update the widget.
+    gets the error). Object -> widget: value, ``constant``, ``label``, ``objects``,
+    ``bounds`` and ``step`` changes of the param update the widget.
 
     The object's watchers hold the widget weakly and are removed when the widget is
     garbage-collected or :meth:`unlink` is called.
@@ -108,6 +119,8 @@ class ParamLink:
             slots.append("objects")
         if hasattr(parameter, "get_soft_bounds"):
             slots += ["bounds", "softbounds"]
+        if hasattr(parameter, "step"):
+            slots.append("step")
         owner = self.owner
         return [owner.param.watch(on_change, [self.name], what=what) for what in slots]
 
@@ -193,6 +206,8 @@ class ParamLink:
             widget.name = new or ""
         elif what == "objects" and "options" in widget.param:
             widget.param.update(options=dict(self.parameter().get_range()))
+        elif what == "step" and "step" in widget.param and new:
+            widget.step = new
         elif what in ("bounds", "softbounds") and "start" in widget.param:
             start, end = self.parameter().get_soft_bounds()
             _set_bounds(widget, start, end)

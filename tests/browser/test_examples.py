@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
-EXAMPLES = ["busy", "cookies_headers", "lifecycle", "location", "onload", "periodic",
+EXAMPLES = ["busy", "controls", "cookies_headers", "lifecycle", "location", "onload", "periodic",
             "request_args", "scheduled", "server_callbacks", "session_state"]
 #: Log lines the gallery writes on purpose: the seed notebook's click handler blocks.
 EXPECTED = re.compile(r"panel_state_app_\d+\.processing blocked the event loop")
@@ -506,6 +506,65 @@ def test_gallery_periodic_chart_streams_until_stopped_or_timed_out(gallery, new_
     assert updates(idle.page) == final
     screenshot(idle.page, "timed-out")
     assert tab.errors == [] and idle.errors == []
+
+
+# -- controls for params ------------------------------------------------------------------
+
+
+def test_gallery_controls_drive_the_periodic_callback_from_its_widgets(
+        gallery, tab, screenshot, record_texts, server_barrier):
+    page = tab.page
+    page.goto(gallery("controls"))
+    expect(page.locator("h2")).to_have_text("Controls for params")
+    controls = page.locator(".ps-param", has=page.get_by_role("heading",
+                                                              name="Periodic callback"))
+    running = controls.get_by_role("button", name="Running")
+    period, count = controls.get_by_label("Period"), controls.get_by_label("Count")
+    readout = page.get_by_text(re.compile(r"^Ticks so far: "))
+    ticks = re.compile(r"^Ticks so far: ([1-9]\d*) · running · every 500 ms$")
+    expect(running).to_have_attribute("aria-pressed", "true")
+    expect(period).to_have_value("500")
+    expect(readout).to_have_text(ticks, timeout=5_000)      # ticking at 500 ms
+
+    # A tiny period typed on the page: many ticks soon after.
+    period.fill("20")
+    period.press("Enter")
+    expect(readout).to_have_text(
+        re.compile(r"^Ticks so far: ([2-9]\d|\d{3,}) · running · every 20 ms$"))
+    screenshot(page, "fast")
+
+    # Off from the page: it stops for good (a recording, not a wait, proves it).
+    running.click()
+    expect(running).to_have_attribute("aria-pressed", "false")
+    expect(readout).to_contain_text("· stopped ·")
+    server_barrier(page)
+    stopped = readout.inner_text()
+    seen = record_texts(page, ".ps-pfunc .ps-markdown")
+    period.fill("30")                                       # a later change, then a barrier
+    period.press("Enter")
+    expect(readout).to_have_text(stopped.replace("every 20 ms", "every 30 ms"))
+    server_barrier(page)
+    assert seen() == [stopped, stopped.replace("every 20 ms", "every 30 ms")]
+
+    # A count from the page, then on again: it restarts from 0, runs 5 times and stops,
+    # switching the toggle off by itself.
+    count.fill("5")
+    count.press("Enter")
+    running.click()
+    expect(readout).to_have_text("Ticks so far: 5 · stopped · every 30 ms")
+    expect(running).to_have_attribute("aria-pressed", "false")
+    expect(page.locator(".ps-progress progress")).to_have_js_property("value", 5)
+    screenshot(page)
+
+    # The task's params are read-only: shown, disabled, following the task.
+    task = page.locator(".ps-param", has=page.get_by_role(
+        "heading", name="Scheduled task 'refresh-price'"))
+    expect(task.get_by_label("Run count")).to_be_disabled()
+    expect(task.get_by_label("Run count")).to_have_value(re.compile(r"^[1-9]\d*$"))
+    expect(task.get_by_label("Scheduled")).to_be_checked()
+    expect(task.locator(".ps-static-text", has_text="Next run")).to_have_text(
+        re.compile(r"^Next run: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d"))
+    assert tab.errors == []
 
 
 # -- the seed page as a notebook ------------------------------------------------------------

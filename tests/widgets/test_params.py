@@ -146,6 +146,9 @@ def test_from_param_follows_the_params_slots():
     assert select.labels == ["safe", "slow"]
     obj.param.bounded_int.bounds = (5, 50)
     assert (slider.start, slider.end) == (5, 50) and slider.value == 5
+    number = W.Widget.from_param(obj.param.bounded_num)
+    obj.param.bounded_num.step = 0.05
+    assert number.step == 0.05
 
 
 def test_from_param_widens_the_widget_for_a_value_outside_its_range():
@@ -161,6 +164,28 @@ def test_from_param_date_param_holding_a_datetime_keeps_its_time_of_day():
     assert type(picker) is W.DatePicker and picker.value == dt.date(2024, 5, 1)
     picker.apply_client_change("value", "2024-07-04")
     assert obj.stamp == dt.datetime(2024, 7, 4, 12, 30, tzinfo=dt.UTC)
+
+
+def test_from_param_date_picker_can_pick_the_days_of_datetime_bounds():
+    class Booking(param.Parameterized):
+        start = param.Date(default=dt.datetime(2024, 5, 1, 9, 30),
+                           bounds=(dt.datetime(2024, 1, 1, 12), dt.datetime(2024, 12, 31)))
+
+    booking = Booking()
+    picker = W.Widget.from_param(booking.param.start)
+    assert (picker.start, picker.end) == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    # The picker offers the bound's days; 09:30 on them is out of bounds, so the day
+    # gets the bound's time instead of being refused.
+    picker.apply_client_change("value", "2024-12-31")
+    assert booking.start == dt.datetime(2024, 12, 31)
+    booking.start = dt.datetime(2024, 6, 1, 9, 30)
+    picker.apply_client_change("value", "2024-01-01")
+    assert booking.start == dt.datetime(2024, 1, 1, 12)
+    picker.apply_client_change("value", "2024-01-02")      # other days keep their time
+    assert booking.start == dt.datetime(2024, 1, 2, 12)
+    with pytest.raises(ValueError, match=r"= \[2024-01-01, 2024-12-31\] .*got 2025-01-01"):
+        picker.apply_client_change("value", "2025-01-01")
+    assert booking.start == dt.datetime(2024, 1, 2, 12)
 
 
 def test_from_param_of_a_type_without_an_editor_is_read_only_text():
