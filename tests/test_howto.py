@@ -5,7 +5,8 @@ One test per pattern the pages demonstrate (``doc/how_to/callbacks``, ``doc/how_
 asserting the behaviour the page describes. Served apps run on a real server at port 0
 with :class:`~panel_state.server.testclient.ProtocolClient` as the browser tab; time-driven
 ones on :func:`~panel_state.testing.virtual_clock`. Where a page uses a component we do not
-ship (a Bokeh figure, an image) a component we do ship stands in, and the test says so.
+ship (a Bokeh figure, an hvplot) a component we do ship stands in, and the test says so;
+pictures the pages fetch over the network are URLs the browser would load.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
+import pandas as pd
 import param
 import pytest
 
@@ -35,15 +37,16 @@ def text(node_props: dict[str, Any]) -> str:
     return node_props.get("text", "")
 
 
-def shown(client: ProtocolClient, kind: str) -> list[str]:
-    """Every text nodes of ``kind`` showed, in the order the client received them."""
+def shown(client: ProtocolClient, kind: str, show: Any = text) -> list[Any]:
+    """Everything nodes of ``kind`` showed (``show(props)``, their text by default), in
+    the order the client received it."""
     seen: list[str] = []
     kinds: dict[str, str] = {}
 
     def visit(node: dict[str, Any]) -> None:
         kinds[node["ref"]] = node["kind"]
         if node["kind"] == kind:
-            seen.append(text(node["props"]))
+            seen.append(show(node["props"]))
         for child in node["children"]:
             if "kind" in child:
                 visit(child)
@@ -59,8 +62,8 @@ def shown(client: ProtocolClient, kind: str) -> list[str]:
                         if "kind" in child:
                             visit(child)
                 elif "props" in op and kinds.get(op["ref"]) == kind and (
-                        "html" in op["props"] or "text" in op["props"]):
-                    seen.append(text(op["props"]))
+                        show is not text or "html" in op["props"] or "text" in op["props"]):
+                    seen.append(show(op["props"]))
     return seen
 
 
@@ -72,58 +75,64 @@ def current(client: ProtocolClient, kind: str) -> list[str]:
 # == callbacks/async.md ======================================================================
 
 async def test_howto_async_on_click_updates_text_while_the_work_continues():
-    # The page shows the text in a StaticText; a Str pane stands in for it.
     gates: dict[int, asyncio.Event] = {}
     button = pn.widgets.Button(label="Start")
-    status = pn.pane.Str("")
+    status = pn.widgets.StaticText(value="")
 
     async def long_job(event):
         gates[event.new] = asyncio.Event()
-        status.object = f"Running {event.new}"
+        status.value = f"Running {event.new}"
         await gates[event.new].wait()
-        status.object = f"Finished {event.new}"
+        status.value = f"Finished {event.new}"
 
     button.on_click(long_job)
     button.apply_client_change("clicks", None)
-    await async_wait_until(lambda: status.object == "Running 1")
+    await async_wait_until(lambda: status.value == "Running 1")
     button.apply_client_change("clicks", None)  # a second job starts while the first waits
-    await async_wait_until(lambda: status.object == "Running 2")
+    await async_wait_until(lambda: status.value == "Running 2")
     gates[1].set()
-    await async_wait_until(lambda: status.object == "Finished 1")
+    await async_wait_until(lambda: status.value == "Finished 1")
     gates[2].set()
-    await async_wait_until(lambda: status.object == "Finished 2")
+    await async_wait_until(lambda: status.value == "Finished 2")
 
 
 async def test_howto_async_bound_function_updates_when_it_returns(serve, open_client):
-    # The page fetches an image with aiohttp into a JPG pane; a Markdown text stands in.
-    async def fetch_caption(index):
+    # The page fetches a picture's address with aiohttp; a sleep stands in for the I/O.
+    async def get_img(index):
         await asyncio.sleep(0.01)  # the I/O: the loop serves other work meanwhile
-        return f"Picture {index}"
+        return pn.pane.JPG(f"https://picsum.photos/id/{index}/200", width=200)
 
     def app():
         chooser = pn.widgets.IntSlider(start=0, end=10, value=2)
-        return pn.Column(chooser, pn.bind(fetch_caption, chooser))
+        return pn.Column(chooser, pn.bind(get_img, chooser))
+
+    def src(c: ProtocolClient) -> list[str]:
+        return [c.props(ref)["src"] for ref in c.find_all("Image")]
 
     client = await open_client(serve(app).url)
-    await client.wait_for(lambda c: current(c, "Markdown") == ["Picture 2"])
+    await client.wait_for(lambda c: src(c) == ["https://picsum.photos/id/2/200"])
     await client.event(client.find("IntSlider"), "value", 7)
-    await client.wait_for(lambda c: current(c, "Markdown") == ["Picture 7"])
+    await client.wait_for(lambda c: src(c) == ["https://picsum.photos/id/7/200"])
 
 
 async def test_howto_async_watcher_updates_a_pane_after_awaiting():
-    # The page's watcher sets a JPG pane's bytes; a Str pane stands in.
+    # The page's watcher sets a JPG pane's bytes it fetched; bytes made here stand in.
     index = pn.widgets.IntSlider(start=0, end=10)
-    picture = pn.pane.Str("none yet")
+    picture = pn.pane.JPG(None, width=100)
+
+    def jpeg(n: int) -> bytes:
+        return b"\xff\xd8\xff\xe0" + bytes([n]) + b"\xff\xd9"
 
     async def update_picture(event):
         await asyncio.sleep(0)
-        picture.object = f"picture {event.new}"
+        picture.object = jpeg(event.new)
 
     index.param.watch(update_picture, "value")
     index.param.trigger("value")  # show the first one without waiting for a change
-    await async_wait_until(lambda: picture.object == "picture 0")
+    await async_wait_until(lambda: picture.object == jpeg(0))
     index.value = 4
-    await async_wait_until(lambda: picture.object == "picture 4")
+    await async_wait_until(lambda: picture.object == jpeg(4))
+    assert picture.src.startswith("data:image/jpeg;base64,")
 
 
 async def test_howto_async_stream_with_lock_appends_points():
@@ -223,7 +232,8 @@ async def test_howto_onload_runs_the_slow_task_after_the_page_is_shown(serve, op
 
 
 async def test_howto_onload_orchestrates_dependent_bound_functions(serve, open_client):
-    # The page shows a LoadingSpinner, a DataFrame pane and an hvplot; text stands in.
+    # The page shows a LoadingSpinner, a DataFrame pane and an hvplot; text stands in for
+    # the plot.
     class Shared(param.Parameterized):
         data = param.List(default=None, allow_None=True, doc="Rows, once loaded.")
 
@@ -232,7 +242,9 @@ async def test_howto_onload_orchestrates_dependent_bound_functions(serve, open_c
             self.data = [1, 3, 2, 4]
 
     def table(data):
-        return "Loading data" if data is None else f"Table of {len(data)} rows"
+        if data is None:
+            return pn.indicators.LoadingSpinner(value=True, name="Loading data", size=25)
+        return pn.pane.DataFrame(pd.DataFrame({"value": data}))
 
     def summary(data):
         if data is None:
@@ -250,7 +262,11 @@ async def test_howto_onload_orchestrates_dependent_bound_functions(serve, open_c
 
     client = await open_client(serve(app).url)
     await client.wait_for(lambda c: current(c, "Markdown")[-1] == "Total 10")
-    assert current(client, "Markdown") == ["Shown on load", "Table of 4 rows", "Total 10"]
+    assert current(client, "Markdown") == ["Shown on load", "Total 10"]
+    [frame] = client.find_all("DataFrame")
+    assert re.findall(r"<td>(\d+)</td>", client.props(frame)["html"]) == ["1", "3", "2", "4"]
+    spinners = shown(client, "LoadingSpinner", lambda p: (p.get("value"), p.get("name")))
+    assert spinners[:1] == [(True, "Loading data")]  # before the data came
     summaries = [t for t in shown(client, "Markdown")
                  if t.startswith(("Waiting", "Transforming", "Total"))]
     assert summaries == ["Waiting for data", "Transforming data", "Total 10"]
@@ -437,17 +453,16 @@ async def test_howto_busy_indicator_bound_to_state_busy(serve, open_client):
 
 
 async def test_howto_sync_busy_keeps_a_boolean_indicator_in_step(serve, open_client):
-    # The page syncs a LoadingSpinner; any widget with a Boolean value works, a Checkbox here.
     def app():
         button = pn.widgets.Button(label="Work", on_click=lambda event: time.sleep(0.05))
-        lamp = pn.widgets.Checkbox(label="busy", value=False)
-        pn.state.sync_busy(lamp)
-        return pn.Row(button, lamp)
+        spinner = pn.indicators.LoadingSpinner(value=False, size=25)
+        pn.state.sync_busy(spinner)
+        return pn.Row(button, spinner)
 
     client = await open_client(serve(app).url)
     await client.event(client.find("Button"), "clicks", None)
-    await client.wait_for(lambda c: c.props(c.find("Checkbox"))["value"] is True)
-    await client.wait_for(lambda c: c.props(c.find("Checkbox"))["value"] is False)
+    await client.wait_for(lambda c: c.props(c.find("LoadingSpinner"))["value"] is True)
+    await client.wait_for(lambda c: c.props(c.find("LoadingSpinner"))["value"] is False)
 
 
 # == state/request.md ========================================================================
@@ -641,18 +656,17 @@ def test_howto_bind_with_watch_true_runs_on_every_change():
 # == interactivity/bind_generators.md ========================================================
 
 async def test_howto_generator_bound_to_a_button_shows_each_step(serve, open_client):
-    # The page yields a Column with a Progress indicator and aligns the button; text here.
     def runner(run):
         if not run:
             yield "Calculation did not run yet"
             return
         for i in range(0, 101, 25):
             time.sleep(0.005)  # some blocking calculation, off the event loop
-            yield f"Running ({i}/100%)"
+            yield pn.Column(f"Running ({i}/100%)", pn.indicators.Progress(value=i, width=300))
         yield "Success ✅︎"
 
     def app():
-        run = pn.widgets.Button(label="Press to run calculation")
+        run = pn.widgets.Button(label="Press to run calculation", align="center")
         return pn.Row(run, pn.bind(runner, run))
 
     client = await open_client(serve(app).url)
@@ -662,18 +676,20 @@ async def test_howto_generator_bound_to_a_button_shows_each_step(serve, open_cli
     assert shown(client, "Markdown") == [
         "Calculation did not run yet", "Running (0/100%)", "Running (25/100%)",
         "Running (50/100%)", "Running (75/100%)", "Running (100/100%)", "Success ✅︎"]
+    assert shown(client, "Progress", lambda p: p["value"]) == [0, 25, 50, 75, 100]
 
 
 async def test_howto_async_generator_streams_into_a_row(serve, open_client):
-    # The page yields JPG panes of fetched pictures; captions stand in.
+    # The page yields JPG panes of pictures it fetched; their addresses stand in.
     async def slideshow():
         index = 0
         while True:
             await asyncio.sleep(0.01)
-            yield f"Slide {index}"
+            yield pn.pane.JPG(f"https://picsum.photos/id/{index}/200", width=200)
             index = (index + 1) % 3
 
     client = await open_client(serve(lambda: pn.Row(slideshow)).url)
-    await client.wait_for(lambda c: len(shown(c, "Markdown")) >= 4)
-    assert shown(client, "Markdown")[:4] == ["Slide 0", "Slide 1", "Slide 2", "Slide 0"]
+    await client.wait_for(lambda c: len(shown(c, "Image", lambda p: p["src"])) >= 4)
+    assert [src.rsplit("/", 2)[1] for src in shown(client, "Image", lambda p: p["src"])[:4]] \
+        == ["0", "1", "2", "0"]
 
