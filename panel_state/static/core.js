@@ -179,6 +179,15 @@ KINDS.TextInput = {
   update(view, c) { textUpdate(view, c); },
 };
 
+KINDS.PasswordInput = {
+  create(view, client) {
+    KINDS.TextInput.create(view, client);
+    view.input.type = "password";
+    view.input.autocomplete = "current-password";
+  },
+  update: KINDS.TextInput.update,
+};
+
 function slider(integer) {
   return {
     create(view, client) {

@@ -29,7 +29,7 @@ from ..indicators.spinner import LoadingSpinner
 from .base import Widget
 from .buttons import Button, Toggle
 from .dates import DatePicker
-from .inputs import Checkbox, StaticText, Switch, TextAreaInput, TextInput
+from .inputs import Checkbox, PasswordInput, StaticText, Switch, TextAreaInput, TextInput
 from .numbers import FloatInput, IntInput
 from .select import CheckBoxGroup, MultiSelect, RadioButtonGroup, Select
 from .sliders import FloatSlider, IntRangeSlider, IntSlider, RangeSlider
@@ -47,6 +47,7 @@ __all__ = [
     "LoadingSpinner",
     "MultiSelect",
     "Number",
+    "PasswordInput",
     "Progress",
     "RadioButtonGroup",
     "RangeSlider",

@@ -1,4 +1,4 @@
-"""Inputs: Checkbox and Switch (booleans), TextInput and TextAreaInput (text), StaticText.
+"""Inputs: Checkbox, Switch (booleans); TextInput, PasswordInput, TextAreaInput; StaticText.
 
 Text is always text: the client sets labels, values and StaticText's text as text
 content, so nothing a user typed or a program passed can become markup or script.
@@ -12,7 +12,7 @@ import param
 
 from .base import Widget
 
-__all__ = ["Checkbox", "StaticText", "Switch", "TextAreaInput", "TextInput"]
+__all__ = ["Checkbox", "PasswordInput", "StaticText", "Switch", "TextAreaInput", "TextInput"]
 
 
 class Checkbox(Widget):
@@ -68,6 +68,12 @@ class TextInput(_Text):
     """A single-line text input; ``value`` updates on Enter or when the input loses focus."""
 
     view_kind: ClassVar[str] = "TextInput"
+
+
+class PasswordInput(_Text):
+    """A single-line input whose text the page masks; ``value`` is the text entered."""
+
+    view_kind: ClassVar[str] = "PasswordInput"
 
 
 class TextAreaInput(_Text):

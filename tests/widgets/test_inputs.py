@@ -86,3 +86,15 @@ def test_panel_keywords_the_widgets_ignore_warn_once_and_unknown_ones_fail(recwa
                       "panel_state yet and is ignored."]
     with pytest.raises(TypeError, match="unexpected keyword argument 'colour'"):
         W.TextAreaInput(colour="red")
+
+
+def test_password_input_is_a_text_input_the_page_masks():
+    secret = W.PasswordInput(name="Password", placeholder="Enter a password", max_length=8)
+    assert secret.view_kind == "PasswordInput"
+    assert secret.view_props()["placeholder"] == "Enter a password"
+    secret.apply_client_change("value", "hunter2")
+    assert secret.value == "hunter2"
+    with pytest.raises(ValueError, match=r"PasswordInput 'Password': value must have at most "
+                                         r"max_length=8 characters, got 9"):
+        secret.apply_client_change("value", "123456789")
+    assert secret.value == "hunter2"
