@@ -30,7 +30,7 @@ from .base import Widget
 from .buttons import Button, Toggle
 from .dates import DatePicker
 from .inputs import Checkbox, PasswordInput, StaticText, Switch, TextAreaInput, TextInput
-from .numbers import FloatInput, IntInput
+from .numbers import FloatInput, IntInput, NumberInput, Spinner
 from .select import CheckBoxGroup, MultiSelect, RadioButtonGroup, Select
 from .sliders import FloatSlider, IntRangeSlider, IntSlider, RangeSlider
 
@@ -47,11 +47,13 @@ __all__ = [
     "LoadingSpinner",
     "MultiSelect",
     "Number",
+    "NumberInput",
     "PasswordInput",
     "Progress",
     "RadioButtonGroup",
     "RangeSlider",
     "Select",
+    "Spinner",
     "StaticText",
     "Switch",
     "TextAreaInput",

@@ -13,7 +13,7 @@ import param
 from .base import Widget
 from .sliders import as_number
 
-__all__ = ["FloatInput", "IntInput"]
+__all__ = ["FloatInput", "IntInput", "NumberInput", "Spinner"]
 
 
 class _NumberInput(Widget):
@@ -141,3 +141,27 @@ class FloatInput(_NumberInput):
     mode = param.String(default="float", constant=True, doc="The kind of number: 'float'.")
 
     view_kind: ClassVar[str] = "FloatInput"
+
+
+
+class NumberInput(_NumberInput):
+    """Makes an ``IntInput`` when ``value``, ``start``, ``end`` and ``step`` are all whole
+    numbers (or not given), else a ``FloatInput``. ``Spinner`` is the same.
+
+    Examples
+    --------
+    >>> import panel_state as pn
+    >>> type(pn.widgets.NumberInput(value=3)).__name__
+    'IntInput'
+    >>> type(pn.widgets.Spinner(value=3, step=0.5)).__name__
+    'FloatInput'
+    """
+
+    def __new__(cls, **params: Any) -> Any:
+        numbers = [params.get(name) for name in ("value", "start", "end", "step")]
+        whole = all(isinstance(n, int) and not isinstance(n, bool)
+                    for n in numbers if n is not None)
+        return IntInput(**params) if whole else FloatInput(**params)
+
+
+Spinner = NumberInput

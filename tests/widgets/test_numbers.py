@@ -84,3 +84,13 @@ def test_number_input_panel_only_keywords_warn(recwarn):
     assert sorted(str(w.message) for w in recwarn.list) == [
         f"pn.widgets.FloatInput: Panel's {name!r} is not supported by panel_state yet and is "
         "ignored." for name in ("format", "page_step_multiplier")]
+
+
+def test_number_input_and_spinner_pick_the_int_or_float_input_from_their_numbers():
+    assert type(pn.widgets.NumberInput()).__name__ == "IntInput"
+    assert type(pn.widgets.NumberInput(value=2, start=0, end=10)).__name__ == "IntInput"
+    floats = pn.widgets.Spinner(name="Ratio", value=1, step=0.25)
+    assert type(floats).__name__ == "FloatInput" and floats.step == 0.25
+    assert pn.widgets.Spinner is pn.widgets.NumberInput
+    with pytest.raises(ValueError, match=r"IntInput"):
+        pn.widgets.NumberInput(value=20, start=0, end=10)
