@@ -237,7 +237,8 @@ def layout_css(values: Mapping[str, Any]) -> dict[str, Any] | None:
     * ``width``/``height``/``min_*``/``max_*``: pixels; a stretched dimension ignores
       its fixed size (the ``ps-stretch-width``/``ps-stretch-height`` classes fill
       the container, as a flex child of a Row or Column or as a block);
-    * ``scale_*`` stretch while keeping ``aspect_ratio`` (or ``width / height``);
+    * ``scale_*`` stretch while keeping ``aspect_ratio`` (or ``width / height``): the
+      other dimension follows the ratio, its fixed size dropped;
     * ``align``: ``ps-align-v-center``... classes (vertical, horizontal);
     * ``loading``: the ``ps-loading-overlay`` class (a spinner over the component);
     * ``styles`` come last, so they win over the values above; then ``css_classes``.
@@ -252,16 +253,19 @@ def layout_css(values: Mapping[str, Any]) -> dict[str, Any] | None:
     if stretch_h:
         classes.append("ps-stretch-height")
     width, height = values.get("width"), values.get("height")
-    if width is not None and not stretch_w:
+    ratio = values.get("aspect_ratio")
+    scaled = mode is not None and mode.startswith("scale")
+    if ratio is None and scaled and width and height:
+        ratio = width / height
+    keeps_ratio = scaled and ratio is not None and ratio != "auto"
+    # A scaled component's other dimension follows the ratio, not its fixed size.
+    if width is not None and not stretch_w and not (keeps_ratio and mode == "scale_height"):
         style["width"] = _px(width)
-    if height is not None and not stretch_h:
+    if height is not None and not stretch_h and not (keeps_ratio and mode == "scale_width"):
         style["height"] = _px(height)
     for name in ("min_width", "max_width", "min_height", "max_height"):
         if values.get(name) is not None:
             style[name.replace("_", "-")] = _px(values[name])
-    ratio = values.get("aspect_ratio")
-    if ratio is None and mode is not None and mode.startswith("scale") and width and height:
-        ratio = width / height
     if ratio is not None and ratio != "auto":
         style["aspect-ratio"] = f"{ratio:g}"
     if values.get("margin") is not None:

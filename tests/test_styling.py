@@ -46,8 +46,13 @@ def test_layout_css_stretching_ignores_the_fixed_size_of_that_dimension():
 
 
 def test_layout_css_scale_keeps_the_aspect_ratio():
+    # The height follows the stretched width: a fixed height would break the ratio.
     assert layout_css({"sizing_mode": "scale_width", "width": 400, "height": 200}) == {
-        "style": {"height": "200px", "aspect-ratio": "2"}, "classes": ["ps-stretch-width"]}
+        "style": {"aspect-ratio": "2"}, "classes": ["ps-stretch-width"]}
+    assert layout_css({"sizing_mode": "scale_height", "width": 400, "height": 200}) == {
+        "style": {"aspect-ratio": "2"}, "classes": ["ps-stretch-height"]}
+    assert layout_css({"sizing_mode": "scale_width", "height": 200})["style"] == {
+        "height": "200px"}  # no ratio to keep: the height stays
     assert layout_css({"aspect_ratio": 1.5})["style"] == {"aspect-ratio": "1.5"}
     assert layout_css({"aspect_ratio": "auto"}) is None
 

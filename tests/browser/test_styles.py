@@ -37,6 +37,8 @@ def styles_app():
                                css_classes=["mine"])
     note = pn.pane.Str("hidden at first", visible=False, css_classes=["note"])
     wide = pn.pane.Markdown("stretched", sizing_mode="stretch_width", css_classes=["wide"])
+    scaled = pn.pane.Str("scaled", sizing_mode="scale_width", width=100, height=50,
+                         css_classes=["scaled"])
     centered = pn.pane.Str("centered", align="end", css_classes=["centered"])
     busy = pn.widgets.TextInput(name="busy", loading=True, css_classes=["busy"])
     refused = []
@@ -63,7 +65,7 @@ def styles_app():
     change.on_click(on_change)
     report = pn.pane.Str(f"refused {len(refused)}", css_classes=["report"])
     return pn.Column(button, note, pn.Row(pn.pane.Str("tall " * 3, height=60), centered),
-                     wide, busy, change, report, width=400)
+                     wide, scaled, busy, change, report, width=400)
 
 
 def test_browser_layout_and_style_params_become_css_and_patch_live(serve, tab):
@@ -76,6 +78,9 @@ def test_browser_layout_and_style_params_become_css_and_patch_live(serve, tab):
     assert styled["background"] == "rgb(1, 2, 3)" and styled["custom"] == "4px"
     assert page.evaluate(STYLE_OF, ".note")["hidden"] is True
     assert page.evaluate(STYLE_OF, ".wide")["width"] == 400  # the Column's width
+    # scale_width: as wide as the Column, as tall as width / height keeps it
+    assert page.evaluate("() => { const r = document.querySelector('.scaled')"
+                         ".getBoundingClientRect(); return [r.width, r.height]; }") == [400, 200]
     assert page.evaluate(STYLE_OF, ".centered")["alignSelf"] == "flex-end"
     expect(page.locator(".busy")).to_have_class(OVERLAY)
 
