@@ -1,6 +1,7 @@
 """Hostile content in Chromium: styles, class names, DataFrame cells and labels, Alert
 text and JSON keys that try to inject markup or script -- refused in Python with a
-one-line message, or shown literally as text; nothing runs."""
+one-line message, or shown literally as text; nothing runs. And the panes and indicators
+hide, show and restyle from Python (visible, styles, css_classes, width/height/margin)."""
 
 from __future__ import annotations
 
@@ -137,4 +138,92 @@ def test_browser_hostile_content_is_refused_or_shown_as_text(serve, tab):
                                     "javascriptLinks": 0}
     assert page.evaluate("document.querySelectorAll('#ps-root style').length") == 0
     assert not [url for url in tab.requests if "evil.test" in url]
+    assert tab.errors == []
+
+
+KINDS = ("dataframe", "png", "svg", "alert", "json", "spinner", "number", "progress")
+SVG_PLAIN = ('<svg xmlns="http://www.w3.org/2000/svg" width="30" height="20">'
+             '<rect width="30" height="20" fill="blue"/></svg>')
+
+
+def styled_app():
+    from tests.browser.test_panes_and_indicators import png
+
+    look = {"styles": {"background-color": "rgb(10, 20, 30)", "--gap": "3px"},
+            "width": 120, "height": 50, "margin": (4, 6)}
+    panes = {
+        "dataframe": pn.pane.DataFrame(pd.DataFrame({"a": [1, 2]}), **look),
+        "png": pn.pane.PNG(png(4, 2), **look),
+        "svg": pn.pane.SVG(SVG_PLAIN, **look),
+        "alert": pn.pane.Alert("note", **look),
+        "json": pn.pane.JSON({"a": 1}, **look),
+        "spinner": pn.indicators.LoadingSpinner(value=True, size=30, **look),
+        "number": pn.indicators.Number(name="N", value=5, **look),
+        "progress": pn.indicators.Progress(value=3, max=10, **look),
+    }
+    for kind, pane in panes.items():
+        pane.css_classes = [f"k-{kind}"]
+    actions = {
+        "Hide": lambda: [pane.param.update(visible=False) for pane in panes.values()],
+        "Show": lambda: [pane.param.update(visible=True) for pane in panes.values()],
+        "Restyle": lambda: [pane.param.update(
+            css_classes=[f"k-{kind}", "restyled"], styles={"border-top-width": "3px",
+                                                           "border-top-style": "solid"},
+            width=90, height=None, margin=0) for kind, pane in panes.items()],
+    }
+    buttons = []
+    for name, action in actions.items():
+        button = pn.widgets.Button(name=name)
+        button.on_click(lambda event, action=action: action())
+        buttons.append(button)
+    return pn.Column(pn.Row(*buttons), *panes.values())
+
+
+LOOKS = """(kinds) => Object.fromEntries(kinds.map(kind => {
+  const el = document.querySelector('.k-' + kind);
+  const cs = getComputedStyle(el);
+  return [kind, {hidden: el.hidden, display: cs.display, width: cs.width, height: cs.height,
+                 margin: cs.margin, background: cs.backgroundColor,
+                 gap: cs.getPropertyValue('--gap').trim(), border: cs.borderTopWidth,
+                 classes: [...el.classList].filter(c => !c.startsWith('ps-'))}];
+}))"""
+
+
+def test_browser_panes_and_indicators_hide_show_and_restyle(serve, tab, server_barrier):
+    server = serve(styled_app)
+    page = tab.page
+    page.goto(server.url)
+    page.locator(".k-progress").wait_for()
+    looks = page.evaluate(LOOKS, list(KINDS))
+    for kind in KINDS:
+        assert looks[kind] == {
+            "hidden": False, "display": looks[kind]["display"], "width": "120px",
+            "height": "50px", "margin": "4px 6px", "background": "rgb(10, 20, 30)",
+            "gap": "3px", "border": looks[kind]["border"], "classes": [f"k-{kind}"]}, kind
+        assert looks[kind]["display"] != "none", kind
+
+    page.get_by_role("button", name="Hide").click()
+    page.wait_for_function("document.querySelector('.k-progress').hidden")
+    server_barrier(page)
+    looks = page.evaluate(LOOKS, list(KINDS))
+    assert {kind: (look["hidden"], look["display"]) for kind, look in looks.items()} == {
+        kind: (True, "none") for kind in KINDS}
+    assert page.evaluate("[...document.querySelectorAll('[class*=k-]')].every("
+                         "el => el.getBoundingClientRect().height === 0)")
+
+    page.get_by_role("button", name="Restyle").click()  # while hidden
+    expect(page.locator(".restyled")).to_have_count(len(KINDS))
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_function("!document.querySelector('.k-progress').hidden")
+    server_barrier(page)
+    looks = page.evaluate(LOOKS, list(KINDS))
+    assert [kind for kind in KINDS if looks[kind]["hidden"] or looks[kind]["display"] == "none"
+            ] == []
+    for kind in KINDS:
+        look = looks[kind]
+        assert (look["width"], look["margin"], look["border"], look["gap"]) == (
+            "90px", "0px", "3px", ""), kind
+        assert look["background"] == "rgba(0, 0, 0, 0)" or kind == "alert", kind
+        assert look["height"] != "50px", kind
+        assert look["classes"] == [f"k-{kind}", "restyled"], kind
     assert tab.errors == []
