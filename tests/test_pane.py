@@ -131,3 +131,31 @@ def test_line_chart_stream_bad_input_changes_nothing():
     with pytest.raises(TypeError, match="must be a mapping"):
         chart.stream([1, 2])
     assert chart.y == [1, 2] and recorder.messages == []
+
+
+def test_markdown_dedents_by_default_as_panel_does():
+    text = """
+        # Title
+        one
+        two
+    """
+    assert Markdown(text).html == "<h1>Title</h1>\n<p>one\ntwo</p>\n"
+    assert Markdown(text, dedent=False).html.startswith("<pre><code>    # Title")
+
+
+def test_markdown_hard_line_break_makes_newlines_breaks():
+    pane = Markdown("one\ntwo <b>x</b>", hard_line_break=True)
+    assert pane.html == "<p>one<br />\ntwo &lt;b&gt;x&lt;/b&gt;</p>\n"
+    pane.hard_line_break = False
+    assert pane.html == "<p>one\ntwo &lt;b&gt;x&lt;/b&gt;</p>\n"
+
+
+def test_pane_panel_options_not_applied_warn_once_and_are_kept(recwarn):
+    pane = Markdown("x", extensions=["extra"], renderer="markdown", enable_streaming=True,
+                    disable_math=True, disable_anchors=True)
+    Markdown("y", extensions=["again"])
+    assert (pane.extensions, pane.renderer, pane.enable_streaming) == (
+        ["extra"], "markdown", True)
+    assert sorted(str(w.message).split("'")[2] for w in recwarn.list) == [
+        "enable_streaming", "extensions", "renderer"]
+    assert pane.html == "<p>x</p>\n"

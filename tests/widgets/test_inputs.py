@@ -86,3 +86,29 @@ def test_panel_keywords_the_widgets_ignore_warn_once_and_unknown_ones_fail(recwa
                       "panel_state yet and is ignored."]
     with pytest.raises(TypeError, match="unexpected keyword argument 'colour'"):
         W.TextAreaInput(colour="red")
+
+
+@pytest.mark.parametrize("cls", [W.TextInput, W.TextAreaInput])
+def test_text_value_input_follows_typing_and_value(cls):
+    text = cls(value="start")
+    assert text.value_input == "start"
+    text.apply_client_change("value_input", "typ")      # each keystroke
+    assert (text.value, text.value_input) == ("start", "typ")
+    text.apply_client_change("value", "typed")          # Enter or blur
+    assert text.value_input == "typed"
+    text.value = "from python"
+    assert text.value_input == "from python"
+    text.max_length = 3
+    with pytest.raises(ValueError, match="at most max_length=3 characters"):
+        text.apply_client_change("value_input", "long")
+    assert text.value_input == "from python"
+
+
+def test_text_input_enter_pressed_is_an_event_after_the_value():
+    text = W.TextInput()
+    seen = []
+    text.param.watch(lambda event: seen.append((event.new, text.value)), "enter_pressed")
+    text.apply_client_change("value", "query")
+    text.apply_client_change("enter_pressed", True)
+    assert seen == [(True, "query")] and text.enter_pressed is False
+    assert "enter_pressed" in text.view_actions
