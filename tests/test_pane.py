@@ -159,3 +159,35 @@ def test_pane_panel_options_not_applied_warn_once_and_are_kept(recwarn):
     assert sorted(str(w.message).split("'")[2] for w in recwarn.list) == [
         "enable_streaming", "extensions", "renderer"]
     assert pane.html == "<p>x</p>\n"
+
+
+HOSTILE_HTML = [
+    ('<img src=x onerror="alert(1)">', '<img src="x">'),
+    ('<a href="jav&#x09;ascript:alert(1)">x</a>', "<a>x</a>"),
+    ('<a href=" JavaScript:alert(1)" target="_blank">x</a>', "<a>x</a>"),
+    ('<a href="https://example.org/" onclick="x()">ok</a>', '<a href="https://example.org/">ok</a>'),
+    ("<svg onload=alert(1)><a>x</a></svg>after", "after"),
+    ("<iframe src=javascript:alert(1)>inner <b>x</b></iframe>", ""),
+    ("<script>alert(1)</script><style>p{}</style>text", "text"),
+    ('<div style="background:url(x)" id="ps-root" class="note">d</div>',
+     '<div class="note">d</div>'),
+    ("<p>unclosed <b>bold", "<p>unclosed <b>bold</b></p>"),
+    ("</div></p><b>x</b><!-- c -->", "<b>x</b>"),
+    ("<img src=x onerror=alert(1)//", "&lt;img src=x onerror=alert(1)//"),
+    ('<td colspan=2 onmouseover=x>c</td><input autofocus onfocus="x()">', '<td colspan="2">c</td>'),
+    ('<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>', ""),
+    ('<img src="data:image/svg+xml;base64,AA" alt="a&quot;b">', '<img alt="a&quot;b">'),
+]
+
+
+@pytest.mark.parametrize(("markup", "clean"), HOSTILE_HTML)
+def test_html_sanitize_html_keeps_formatting_only(markup, clean):
+    assert HTML(markup, sanitize_html=True).view_props()["html"] == clean
+    assert HTML(markup).view_props()["html"] == markup  # trusted by default, as in Panel
+
+
+def test_html_sanitize_hook_replaces_the_cleaner():
+    pane = HTML("<b>x</b>", sanitize_html=True, sanitize_hook=str.upper)
+    assert pane.view_props()["html"] == "<B>X</B>"
+    pane.sanitize_html = False
+    assert pane.view_props()["html"] == "<b>x</b>"

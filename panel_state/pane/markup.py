@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 import param
 
 from ..viewable import Viewable, _Unapplied
+from .sanitize import sanitize
 
 __all__ = ["HTML", "Markdown", "PaneBase", "Str"]
 
@@ -116,13 +117,36 @@ class Str(PaneBase):
 
 
 class HTML(PaneBase):
-    """Trusted HTML, inserted as is: never pass it text a user wrote."""
+    """HTML markup, inserted as is unless ``sanitize_html`` is set.
 
-    object = param.String(default="", allow_None=True, doc="The HTML markup (trusted).")
+    By default the markup is trusted: never pass it text a user wrote. With
+    ``sanitize_html=True`` it goes through ``sanitize_hook`` first, by default
+    :func:`panel_state.pane.sanitize.sanitize` (formatting tags only, no script, no
+    event handlers, no ``javascript:`` links).
+
+    Examples
+    --------
+    >>> import panel_state as pn
+    >>> pn.pane.HTML('<b onclick="x()">hi</b><script>x()</script>',
+    ...              sanitize_html=True).view_props()['html']
+    '<b>hi</b>'
+    """
+
+    object = param.String(default="", allow_None=True, doc="""
+        The HTML markup (trusted, unless ``sanitize_html`` is set).""")
+    sanitize_html = param.Boolean(default=False, doc="""
+        Clean the markup with ``sanitize_hook`` before showing it, for markup that is
+        not trusted.""")
+    sanitize_hook = param.Callable(default=sanitize, doc="""
+        ``hook(markup) -> markup`` used when ``sanitize_html`` is set; the default keeps
+        formatting tags only.""")
     disable_math = param.Boolean(default=False, doc="""
         Panel's switch for LaTeX math; math is never rendered here ($ stays text).""")
 
     view_kind: ClassVar[str] = "HTML"
 
     def view_props(self) -> dict[str, Any]:
-        return {**super().view_props(), "html": self.object or ""}
+        markup = self.object or ""
+        if self.sanitize_html:
+            markup = self.sanitize_hook(markup)
+        return {**super().view_props(), "html": markup}

@@ -1,5 +1,5 @@
 """Hostile content in Chromium: styles, class names, DataFrame cells and labels, Alert
-text and JSON keys that try to inject markup or script -- refused in Python with a
+text, JSON keys and sanitized HTML that try to inject markup or script -- refused in Python with a
 one-line message, or shown literally as text; nothing runs. And the panes and indicators
 hide, show and restyle from Python (visible, styles, css_classes, width/height/margin)."""
 
@@ -58,6 +58,8 @@ def hostile_app(messages, kept):
                               styles={"color": "rgb(1, 2, 3)"})
         tree = pn.pane.JSON({PAYLOADS[0]: {PAYLOADS[1]: PAYLOADS[2]}, PAYLOADS[3]: [PAYLOADS[4]]},
                             depth=-1, css_classes=["tree"])
+        clean = pn.pane.HTML(" ".join(PAYLOADS) + '<a href="javascript:alert(1)">x</a>'
+                             "<b>kept</b>", sanitize_html=True, css_classes=["clean"])
         for styles, _ in HOSTILE_STYLES:
             attempt(alert, messages, styles=styles)
         for classes in HOSTILE_CLASSES:
@@ -69,6 +71,7 @@ def hostile_app(messages, kept):
             table.object = multi
             alert.object = PAYLOADS[5] + " " + LINKS
             tree.object = {PAYLOADS[5]: PAYLOADS[0]}
+            clean.object = f'<i title="x" onclick="{MARK}">again</i>' + PAYLOADS[2]
             for styles, _ in HOSTILE_STYLES:  # a patch is refused the same way
                 attempt(alert, messages, styles=styles)
             for classes in HOSTILE_CLASSES:
@@ -78,7 +81,7 @@ def hostile_app(messages, kept):
 
         step.on_click(on_step)
         done = pn.pane.Str(f"refused {len(messages)}", css_classes=["done"])
-        return pn.Column(table, alert, tree, step, done, width=700)
+        return pn.Column(table, alert, tree, clean, step, done, width=700)
     return app
 
 
@@ -120,6 +123,8 @@ def test_browser_hostile_content_is_refused_or_shown_as_text(serve, tab):
     keys = page.locator(".ps-json-key").all_text_contents()
     assert keys == [f"{json.dumps(PAYLOADS[i])}:" for i in (0, 1, 3)] + ["0:"]
     expect(page.locator(".ps-json-string").first).to_have_text(json.dumps(PAYLOADS[2]))
+    expect(page.locator(".clean b")).to_have_text("kept")  # sanitized: formatting stays
+    expect(page.locator(".clean a")).not_to_have_attribute("href", re.compile("."))
 
     page.get_by_role("button", name="Step").click()
     expect(page.locator(".done")).to_have_text(f"refused {2 * count}")
@@ -130,6 +135,8 @@ def test_browser_hostile_content_is_refused_or_shown_as_text(serve, tab):
     assert {PAYLOADS[4], PAYLOADS[5], PAYLOADS[0]} <= set(headers)
     expect(page.locator(".ps-json-key")).to_have_text([f"{json.dumps(PAYLOADS[5])}:"])
     expect(page.locator(".ps-alert")).to_contain_text(PAYLOADS[5])
+    expect(page.locator(".clean i")).to_have_text("again")
+    expect(page.locator(".clean i")).to_have_attribute("title", "x")
     state = page.evaluate(ALERT_TEXT)
     assert state["links"] == ["https://example.org/"]
     assert state["color"] == "rgb(1, 2, 3)"  # the refused patches changed nothing
@@ -138,7 +145,9 @@ def test_browser_hostile_content_is_refused_or_shown_as_text(serve, tab):
                                     "javascriptLinks": 0}
     assert page.evaluate("document.querySelectorAll('#ps-root style').length") == 0
     assert not [url for url in tab.requests if "evil.test" in url]
-    assert tab.errors == []
+    # The sanitized <img src=x> loads (and misses) /x: an image, never its onerror.
+    assert set(tab.errors) <= {"Failed to load resource: the server responded with a "
+                               "status of 404 (Not Found)"}
 
 
 KINDS = ("dataframe", "png", "svg", "alert", "json", "spinner", "number", "progress")
