@@ -191,3 +191,13 @@ def test_html_sanitize_hook_replaces_the_cleaner():
     assert pane.view_props()["html"] == "<B>X</B>"
     pane.sanitize_html = False
     assert pane.view_props()["html"] == "<b>x</b>"
+
+
+def test_markup_and_sanitize_doctests():
+    import doctest
+
+    import panel_state.pane.markup
+    import panel_state.pane.sanitize
+
+    for module in (panel_state.pane.markup, panel_state.pane.sanitize):
+        assert doctest.testmod(module).failed == 0

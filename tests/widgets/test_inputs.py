@@ -112,3 +112,11 @@ def test_text_input_enter_pressed_is_an_event_after_the_value():
     text.apply_client_change("enter_pressed", True)
     assert seen == [(True, "query")] and text.enter_pressed is False
     assert "enter_pressed" in text.view_actions
+
+
+def test_inputs_doctests():
+    import doctest
+
+    import panel_state.widgets.inputs
+
+    assert doctest.testmod(panel_state.widgets.inputs).failed == 0
