@@ -74,13 +74,18 @@ def set_display_hook(hook: DisplayHook | None) -> None:
 
 
 class _Unapplied(param.Parameter):
-    """A Panel layout param accepted and kept, but not applied: warns once if set."""
+    """A Panel param accepted and kept, but not applied: warns once if set.
+
+    Subclasses name another subject (``_where``) and advice (``_hint``) for the warning.
+    """
+
+    _where: ClassVar[str] = "Component layout"
+    _hint: ClassVar[str] = "Use sizing_mode, width/height, styles or css_classes instead."
 
     def _validate(self, val: Any) -> None:
         super()._validate(val)
         if val != self.default:
-            warn_unsupported("Component layout", str(self.name),
-                             "Use sizing_mode, width/height, styles or css_classes instead.")
+            warn_unsupported(self._where, str(self.name), self._hint)
 
 
 class ViewableMetaclass(ParameterizedMetaclass):

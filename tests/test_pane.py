@@ -131,3 +131,80 @@ def test_line_chart_stream_bad_input_changes_nothing():
     with pytest.raises(TypeError, match="must be a mapping"):
         chart.stream([1, 2])
     assert chart.y == [1, 2] and recorder.messages == []
+
+
+def test_markdown_dedents_by_default_as_panel_does():
+    text = """
+        # Title
+        one
+        two
+    """
+    assert Markdown(text).html == "<h1>Title</h1>\n<p>one\ntwo</p>\n"
+    assert Markdown(text, dedent=False).html.startswith("<pre><code>    # Title")
+
+
+def test_markdown_hard_line_break_makes_newlines_breaks():
+    pane = Markdown("one\ntwo <b>x</b>", hard_line_break=True)
+    assert pane.html == "<p>one<br />\ntwo &lt;b&gt;x&lt;/b&gt;</p>\n"
+    pane.hard_line_break = False
+    assert pane.html == "<p>one\ntwo &lt;b&gt;x&lt;/b&gt;</p>\n"
+
+
+def test_pane_panel_options_not_applied_warn_once_and_are_kept(recwarn):
+    pane = Markdown("x", extensions=["extra"], renderer="markdown", enable_streaming=True,
+                    disable_math=True, disable_anchors=True)
+    Markdown("y", extensions=["again"])
+    assert (pane.extensions, pane.renderer, pane.enable_streaming) == (
+        ["extra"], "markdown", True)
+    assert sorted(str(w.message).split("'")[2] for w in recwarn.list) == [
+        "enable_streaming", "extensions", "renderer"]
+    assert pane.html == "<p>x</p>\n"
+
+
+REL = ' rel="noopener noreferrer"'
+# What the browser's own HTML parser would make of each, with only the allowlist kept.
+HOSTILE_HTML = [
+    ('<img src=x onerror="alert(1)">', '<img src="x">'),
+    ('<a href="jav&#x09;ascript:alert(1)">x</a>', f"<a{REL}>x</a>"),
+    ('<a href=" JavaScript:alert(1)" target="_blank">x</a>', f"<a{REL}>x</a>"),
+    ('<a href="https://example.org/" onclick="x()">ok</a>',
+     f'<a href="https://example.org/"{REL}>ok</a>'),
+    ("<svg onload=alert(1)><a>x</a></svg>after", "after"),
+    ("<iframe src=javascript:alert(1)>inner <b>x</b></iframe>", ""),
+    ("<script>alert(1)</script><style>p{}</style>text", "text"),
+    ('<div style="background:url(x)" id="ps-root" class="note">d</div>',
+     '<div class="note">d</div>'),
+    ("<p>unclosed <b>bold", "<p>unclosed <b>bold</b></p>"),
+    ("</div></p><b>x</b><!-- c -->", "<p></p><b>x</b>"),
+    ("<img src=x onerror=alert(1)//", ""),  # an unfinished tag is no tag
+    ('<td colspan=2 onmouseover=x>c</td><input autofocus onfocus="x()">', "c"),  # no table
+    ('<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
+     '<img src="x">"&gt;'),
+    ('<table><tr><td colspan=2 onmouseover=x>c</td></tr></table>',
+     '<table><tbody><tr><td colspan="2">c</td></tr></tbody></table>'),
+    ('<img src="data:image/svg+xml;base64,AA" alt="a&quot;b">', '<img alt="a&quot;b">'),
+    ('<img src="mailto:a@b.c">', "<img>"),
+]
+
+
+@pytest.mark.parametrize(("markup", "clean"), HOSTILE_HTML)
+def test_html_sanitize_html_keeps_formatting_only(markup, clean):
+    assert HTML(markup, sanitize_html=True).view_props()["html"] == clean
+    assert HTML(markup).view_props()["html"] == markup  # trusted by default, as in Panel
+
+
+def test_html_sanitize_hook_replaces_the_cleaner():
+    pane = HTML("<b>x</b>", sanitize_html=True, sanitize_hook=str.upper)
+    assert pane.view_props()["html"] == "<B>X</B>"
+    pane.sanitize_html = False
+    assert pane.view_props()["html"] == "<b>x</b>"
+
+
+def test_markup_and_sanitize_doctests():
+    import doctest
+
+    import panel_state.pane.markup
+    import panel_state.pane.sanitize
+
+    for module in (panel_state.pane.markup, panel_state.pane.sanitize):
+        assert doctest.testmod(module).failed == 0

@@ -89,3 +89,12 @@ def test_dataframe_styler_shows_its_data():
     with pytest.warns(UnsupportedWarning, match="Styler"):
         html = pn.pane.DataFrame(styler).html
     assert "&lt;b&gt;" in html
+
+
+def test_dataframe_panel_sanitize_options_keep_cells_escaped(recwarn):
+    frame = pd.DataFrame({"a": ["<b>x</b>"]})
+    pane = pn.pane.DataFrame(frame, sanitize_html=True, disable_math=False)
+    assert "&lt;b&gt;x&lt;/b&gt;" in pane.html and "<b>" not in pane.html
+    assert recwarn.list == []
+    with pytest.warns(UnsupportedWarning, match="'sanitize_hook' is not supported"):
+        pn.pane.DataFrame(frame, sanitize_hook=str)

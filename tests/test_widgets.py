@@ -305,14 +305,14 @@ def test_select_seed_onload_sets_options_after_render():
 def test_int_slider_defaults_and_props():
     slider = W.IntSlider(name="N", start=0, end=10, value=3)
     assert slider.view_props() == {"name": "N", "visible": True, "disabled": False, "start": 0,
-                               "end": 10, "step": 1, "value": 3}
+                               "end": 10, "step": 1, "value": 3, "show_value": True}
     assert W.IntSlider().value == 0 and W.IntSlider(start=5, end=9).value == 5
 
 
 def test_float_slider_defaults_and_props():
     slider = W.FloatSlider(start=1, end=3)
     assert slider.view_props() == {"name": "", "visible": True, "disabled": False, "start": 1.0,
-                               "end": 3.0, "step": 0.1, "value": 1.0}
+                               "end": 3.0, "step": 0.1, "value": 1.0, "show_value": True}
 
 
 def test_slider_client_value_outside_bounds_is_refused_unchanged():
@@ -408,3 +408,18 @@ def test_button_on_click_not_callable_is_refused_in_the_constructor():
     with pytest.raises(TypeError, match=r"Button.on_click needs a callable taking the click "
                                         r"event, got str 'print'"):
         pn.widgets.Button(label="x", on_click="print")
+
+
+@pytest.mark.parametrize(("cls", "names"), [
+    (W.Button, {"button_style": "outline", "color": "primary", "description": "Help",
+                "description_delay": 100, "icon": "alert", "icon_size": "2em",
+                "variant": "outlined"}),
+    (W.Toggle, {"button_style": "outline", "icon": "alert", "variant": "outlined"}),
+    (W.LoadingSpinner, {"throttle": 100}),
+])
+def test_widget_panel_looks_are_taken_with_one_warning_each(cls, names, recwarn):
+    cls(**names)
+    cls(**names)
+    warned = sorted(str(w.message) for w in recwarn.list)
+    assert warned == sorted(f"pn.widgets.{cls.__name__}: Panel's {name!r} is not supported "
+                            "by panel_state yet and is ignored." for name in names)

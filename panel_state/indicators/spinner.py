@@ -37,3 +37,5 @@ class LoadingSpinner(Indicator):
 
     view_kind: ClassVar[str] = "LoadingSpinner"
     view_params: ClassVar[tuple[str, ...]] = ("name", "value", "color", "bgcolor", "size")
+    #: Panel delays showing the spinner by ``throttle`` ms; here it shows at once.
+    _panel_ignored: ClassVar[frozenset[str]] = frozenset({"throttle"})

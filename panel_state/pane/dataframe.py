@@ -16,7 +16,7 @@ import param
 
 from ..compat import warn_unsupported
 from ..styling import check_css_classes
-from .markup import PaneBase
+from .markup import PaneBase, _PaneOption
 
 __all__ = ["DataFrame", "is_dataframe"]
 
@@ -84,6 +84,13 @@ class DataFrame(PaneBase):
     na_rep = param.String(default="NaN", doc="Text shown for missing values.")
     render_links = param.Boolean(default=False, doc="""
         Panel's URL-to-link option: accepted, never applied (False is kept; True warns).""")
+    sanitize_html = param.Boolean(default=False, doc="""
+        Panel's switch for sanitizing cell HTML; cells here are always escaped, which is
+        stricter, so either value shows them as text.""")
+    sanitize_hook = _PaneOption(default=None, doc="""
+        Panel's HTML sanitizer for cells: kept, not applied (cells are escaped).""")
+    disable_math = param.Boolean(default=True, doc="""
+        Panel's switch for LaTeX math in cells; math is never rendered here.""")
     show_dimensions = param.Boolean(default=False, doc="Show 'rows x columns' below.")
     sparsify = param.Boolean(default=True, doc="""
         Print each hierarchical index key once (False: at every row).""")

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import functools
 import numbers
+import textwrap
 from typing import Any, ClassVar
 
 import param
 
-from ..viewable import Viewable
+from ..viewable import Viewable, _Unapplied
+from .sanitize import sanitize
 
 __all__ = ["HTML", "Markdown", "PaneBase", "Str"]
+
+
+class _PaneOption(_Unapplied):
+    """A Panel pane option accepted and kept, but not applied: warns once if set."""
+
+    _where = "pn.pane"
+    _hint = ""
 
 
 class PaneBase(Viewable):
@@ -19,6 +28,11 @@ class PaneBase(Viewable):
     object = param.Parameter(default=None, allow_refs=True, doc="""
         The object shown; a reference (widget, Parameter, pn.bind, pn.rx, generator)
         is followed and its current value shown.""")
+    default_layout = _PaneOption(default=None, doc="""
+        Panel's layout wrapping a pane with widgets: kept, not applied.""")
+    enable_streaming = _PaneOption(default=False, doc="""
+        Panel's incremental updates of the text: kept, not applied (every change is sent
+        whole).""")
 
     view_params: ClassVar[tuple[str, ...]] = ("visible",)
 
@@ -30,15 +44,16 @@ class PaneBase(Viewable):
 
 
 @functools.cache
-def _markdown() -> Any:
+def _markdown(breaks: bool = False) -> Any:
     """The parser, made on first use (importing markdown-it costs ~20 ms).
 
-    One for the process: raw HTML off, so user text can never inject markup or script;
-    commonmark plus tables. Rendering keeps no state between calls.
+    One for the process per ``breaks`` (a newline is a ``<br>``): raw HTML off, so user
+    text can never inject markup or script; commonmark plus tables. Rendering keeps no
+    state between calls.
     """
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark", {"html": False}).enable("table")
+    return MarkdownIt("commonmark", {"html": False, "breaks": breaks}).enable("table")
 
 
 class Markdown(PaneBase):
@@ -51,19 +66,38 @@ class Markdown(PaneBase):
     object = param.ClassSelector(default="", class_=(str, numbers.Number), allow_None=True,
                                  doc="""
         The Markdown source; a number is shown as its text (``slider.param.value``).""")
+    dedent = param.Boolean(default=True, doc="""
+        Remove the indentation common to every line first (text in an indented
+        triple-quoted string is not taken for a code block).""")
+    hard_line_break = param.Boolean(default=False, doc="""
+        Make every newline in a paragraph a line break (Markdown's default joins lines).""")
+    disable_anchors = param.Boolean(default=False, doc="""
+        Panel's switch for header anchor links; headers never get anchors here.""")
+    disable_math = param.Boolean(default=False, doc="""
+        Panel's switch for LaTeX math; math is never rendered here ($ stays text).""")
+    extensions = _PaneOption(default=["extra", "smarty", "codehilite"], doc="""
+        Panel's Python-Markdown extensions: kept, not applied (commonmark plus tables).""")
+    plugins = _PaneOption(default=[], doc="Panel's markdown-it plugins: kept, not applied.")
+    renderer = _PaneOption(default="markdown-it", doc="""
+        Panel's Markdown renderer: always markdown-it here (other values are kept, not
+        applied).""")
+    renderer_options = _PaneOption(default={}, doc="""
+        Panel's renderer options: kept, not applied.""")
 
     view_kind: ClassVar[str] = "Markdown"
 
     def __init__(self, object: str | numbers.Number | None = "", **params: Any) -> None:
-        self._cache: tuple[str, str] = ("", "")
+        self._cache: tuple[tuple[str, bool, bool], str] = (("", True, False), "")
         super().__init__(object=object, **params)
 
     @property
     def html(self) -> str:
         """The rendered HTML of ``object``."""
         source = "" if self.object is None else str(self.object)
-        if self._cache[0] != source:
-            self._cache = (source, _markdown().render(source))
+        key = (source, self.dedent, self.hard_line_break)
+        if self._cache[0] != key:
+            text = textwrap.dedent(source) if self.dedent else source
+            self._cache = (key, _markdown(self.hard_line_break).render(text))
         return self._cache[1]
 
     def view_props(self) -> dict[str, Any]:
@@ -83,11 +117,36 @@ class Str(PaneBase):
 
 
 class HTML(PaneBase):
-    """Trusted HTML, inserted as is: never pass it text a user wrote."""
+    """HTML markup, inserted as is unless ``sanitize_html`` is set.
 
-    object = param.String(default="", allow_None=True, doc="The HTML markup (trusted).")
+    By default the markup is trusted: never pass it text a user wrote. With
+    ``sanitize_html=True`` it goes through ``sanitize_hook`` first, by default
+    :func:`panel_state.pane.sanitize.sanitize` (formatting tags only, no script, no
+    event handlers, no ``javascript:`` links).
+
+    Examples
+    --------
+    >>> import panel_state as pn
+    >>> pn.pane.HTML('<b onclick="x()">hi</b><script>x()</script>',
+    ...              sanitize_html=True).view_props()['html']
+    '<b>hi</b>'
+    """
+
+    object = param.String(default="", allow_None=True, doc="""
+        The HTML markup (trusted, unless ``sanitize_html`` is set).""")
+    sanitize_html = param.Boolean(default=False, doc="""
+        Clean the markup with ``sanitize_hook`` before showing it, for markup that is
+        not trusted.""")
+    sanitize_hook = param.Callable(default=sanitize, doc="""
+        ``hook(markup) -> markup`` used when ``sanitize_html`` is set; the default keeps
+        formatting tags only.""")
+    disable_math = param.Boolean(default=False, doc="""
+        Panel's switch for LaTeX math; math is never rendered here ($ stays text).""")
 
     view_kind: ClassVar[str] = "HTML"
 
     def view_props(self) -> dict[str, Any]:
-        return {**super().view_props(), "html": self.object or ""}
+        markup = self.object or ""
+        if self.sanitize_html:
+            markup = self.sanitize_hook(markup)
+        return {**super().view_props(), "html": markup}

@@ -175,6 +175,12 @@ KINDS.TextInput = {
     view.input.type = "text";
     view.el = labelled(view, view.input);
     view.input.addEventListener("change", () => client.event(view, "value", view.input.value));
+    view.input.addEventListener("input", () => client.event(view, "value_input", view.input.value));
+    view.input.addEventListener("keydown", (e) => {
+      if (e.key !== "Enter" || e.isComposing) return;
+      client.event(view, "value", view.input.value);  // value first, as on blur
+      client.action(view, "enter_pressed", true);
+    });
   },
   update(view, c) { textUpdate(view, c); },
 };
@@ -194,10 +200,12 @@ function slider(integer) {
       view.input = h("input", "ps-slider");
       view.input.type = "range";
       view.el = labelled(view, view.input);
-      view.input.addEventListener("input", () => {
+      const current = () => {
         const raw = view.input.value;
-        client.event(view, "value", integer ? parseInt(raw, 10) : parseFloat(raw));
-      });
+        return integer ? parseInt(raw, 10) : parseFloat(raw);
+      };
+      view.input.addEventListener("input", () => client.event(view, "value", current()));
+      view.input.addEventListener("change", () => client.event(view, "value_throttled", current()));
     },
     update(view, c) {
       const p = view.props;
@@ -206,8 +214,9 @@ function slider(integer) {
       if (has(c, "end")) view.input.max = p.end;
       if (has(c, "step")) view.input.step = p.step;
       if (has(c, "start", "end", "step", "value")) view.input.value = p.value;
-      if (has(c, "name", "value")) {
-        setLabel(view, `${p.name ? p.name + ": " : ""}${formatNumber(p.value)}`);
+      if (has(c, "name", "value", "show_value")) {
+        const shown = p.show_value === false ? "" : formatNumber(p.value);
+        setLabel(view, [p.name, shown].filter(Boolean).join(": "));
       }
     },
   };
@@ -255,7 +264,10 @@ KINDS.TextAreaInput = {
     view.input = h("textarea", "ps-input ps-textarea");
     view.el = labelled(view, view.input);
     view.input.addEventListener("change", () => client.event(view, "value", view.input.value));
-    view.input.addEventListener("input", () => growRows(view));
+    view.input.addEventListener("input", () => {
+      growRows(view);
+      client.event(view, "value_input", view.input.value);
+    });
   },
   update(view, c) {
     textUpdate(view, c);

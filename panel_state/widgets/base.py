@@ -35,6 +35,8 @@ class Widget(Viewable):
         The label shown with the widget: the same as ``name`` (Panel 1.x's name for it);
         setting either sets both.""")
     disabled = param.Boolean(default=False, doc="Whether the user can interact with it.")
+    value = param.Parameter(default=None, doc="""
+        The widget's value; each widget declares its own kind (a number, a text...).""")
 
     view_params: ClassVar[tuple[str, ...]] = ("name", "visible", "disabled")
     #: Keywords Panel accepts on this widget that it takes and ignores, warning once.

@@ -15,6 +15,11 @@ from .base import BUTTON_TYPES, Widget
 __all__ = ["Button", "Toggle"]
 
 
+#: Panel's button looks and tooltip, taken and ignored (with a warning).
+_BUTTON_LOOKS = frozenset({"button_style", "color", "description", "icon", "icon_size",
+                           "variant"})
+
+
 class Button(Widget):
     """A button; ``clicks`` counts clicks and ``on_click`` callbacks run on each one.
 
@@ -38,6 +43,7 @@ class Button(Widget):
     view_params: ClassVar[tuple[str, ...]] = (*Widget.view_params, "clicks", "button_type")
     view_actions: ClassVar[tuple[str, ...]] = ("clicks",)
     _event_params: ClassVar[tuple[str, ...]] = ("clicks",)
+    _panel_ignored: ClassVar[frozenset[str]] = _BUTTON_LOOKS | {"description_delay"}
 
     def __init__(self, on_click: Callable[[param.parameterized.Event], Any] | None = None,
                  **params: Any) -> None:
@@ -111,3 +117,4 @@ class Toggle(Widget):
     view_kind: ClassVar[str] = "Toggle"
     view_params: ClassVar[tuple[str, ...]] = (*Widget.view_params, "value", "button_type")
     _event_params: ClassVar[tuple[str, ...]] = ("value",)
+    _panel_ignored: ClassVar[frozenset[str]] = _BUTTON_LOOKS

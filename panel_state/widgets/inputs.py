@@ -50,10 +50,22 @@ class _Text(Widget):
         The most characters the user can enter (None: no limit); longer text from the
         browser is refused.""")
 
+    value_input = param.String(default="", doc="""
+        The text as typed, updated on every keystroke (``value`` waits for Enter or the
+        input losing focus); setting ``value`` sets it too.""")
+
     view_params: ClassVar[tuple[str, ...]] = (
         *Widget.view_params, "value", "placeholder", "max_length")
-    _event_params: ClassVar[tuple[str, ...]] = ("value",)
+    _event_params: ClassVar[tuple[str, ...]] = ("value", "value_input")
     _panel_ignored: ClassVar[frozenset[str]] = frozenset({"description"})
+
+    def __init__(self, **params: Any) -> None:
+        super().__init__(**params)
+        self.value_input = self.value
+        self.param.watch(self._value_changed, "value")
+
+    def _value_changed(self, event: param.parameterized.Event) -> None:
+        self.value_input = event.new
 
     def _from_client(self, name: str, value: Any) -> Any:
         if isinstance(value, str) and self.max_length is not None and \
@@ -65,12 +77,28 @@ class _Text(Widget):
 
 
 class TextInput(_Text):
-    """A single-line text input; ``value`` updates on Enter or when the input loses focus."""
+    """A single-line text input; ``value`` updates on Enter or when the input loses focus.
+
+    Examples
+    --------
+    >>> import panel_state as pn
+    >>> text = pn.widgets.TextInput(name='Search')
+    >>> text.apply_client_change('value_input', 'pan')  # typing
+    >>> text.value, text.value_input
+    ('', 'pan')
+    >>> _ = text.param.watch(lambda event: print('search', text.value), 'enter_pressed')
+    >>> text.apply_client_change('value', 'panel'); text.apply_client_change('enter_pressed', True)
+    search panel
+    """
+
+    enter_pressed = param.Event(doc="Triggered when the user presses Enter in the input.")
 
     view_kind: ClassVar[str] = "TextInput"
+    view_actions: ClassVar[tuple[str, ...]] = ("enter_pressed",)
+    _event_params: ClassVar[tuple[str, ...]] = ("value", "value_input", "enter_pressed")
 
 
-class PasswordInput(_Text):
+class PasswordInput(TextInput):
     """A single-line input whose text the page masks; ``value`` is the text entered."""
 
     view_kind: ClassVar[str] = "PasswordInput"

@@ -33,20 +33,31 @@ def as_number(label: str, name: str, value: Any, integer: bool) -> Any:
     return number
 
 
+#: Panel's slider looks, taken and ignored (with a warning) by every slider.
+_SLIDER_LOOKS = frozenset({"bar_color", "direction", "format", "orientation", "tooltips"})
+
+
 class _Slider(Widget):
     """Shared logic of the sliders: ``start <= value <= end`` always holds."""
 
     _integer: ClassVar[bool] = False
-    view_params: ClassVar[tuple[str, ...]] = (*Widget.view_params, "start", "end", "step", "value")
-    _event_params: ClassVar[tuple[str, ...]] = ("value",)
+    view_params: ClassVar[tuple[str, ...]] = (
+        *Widget.view_params, "start", "end", "step", "value", "show_value")
+    _event_params: ClassVar[tuple[str, ...]] = ("value", "value_throttled")
     _coerced: ClassVar[frozenset[str]] = frozenset({"start", "end", "step", "value"})
+    _panel_ignored: ClassVar[frozenset[str]] = _SLIDER_LOOKS
 
     start = param.Number(default=0.0, doc="Lowest value.")
     end = param.Number(default=1.0, doc="Highest value.")
     step = param.Number(default=0.1, doc="Distance between selectable values (positive).")
     value = param.Number(default=0.0, doc="The selected value, within [start, end].")
+    value_throttled = param.Number(default=None, allow_None=True, constant=True, doc="""
+        The selected value, updated only when the handle is released (and whenever
+        ``value`` is set from Python).""")
+    show_value = param.Boolean(default=True, doc="Whether the value is shown beside the label.")
 
     _ready: bool = False
+    _dragging: bool = False
 
     def __init__(self, **params: Any) -> None:
         cls = type(self)
@@ -67,8 +78,29 @@ class _Slider(Widget):
             )
         params.update(given, value=value)
         super().__init__(**params)
+        self._value_changed()
         self._ready = True
         self.param.watch(self._bounds_changed, ["start", "end"])
+        self.param.watch(self._value_changed, "value")
+
+    def _from_client(self, name: str, value: Any) -> Any:
+        return self._coerce("value", value)
+
+    def _apply_client_value(self, name: str, value: Any) -> None:
+        if name == "value":
+            self._dragging = True  # value_throttled waits for the release
+            try:
+                super()._apply_client_value(name, value)
+            finally:
+                self._dragging = False
+            return
+        with param.edit_constant(self):
+            self.param.update(value=value, value_throttled=value)
+
+    def _value_changed(self, *events: param.parameterized.Event) -> None:
+        if not self._dragging:
+            with param.edit_constant(self):
+                self.value_throttled = self.value
 
     def _coerce(self, name: str, value: Any) -> Any:
         value = as_number(self._label(), name, value, self._integer)
@@ -139,8 +171,7 @@ class _RangeSlider(Widget):
         *Widget.view_params, "start", "end", "step", "value", "show_value")
     _event_params: ClassVar[tuple[str, ...]] = ("value", "value_throttled")
     _coerced: ClassVar[frozenset[str]] = frozenset({"start", "end", "step", "value"})
-    _panel_ignored: ClassVar[frozenset[str]] = frozenset(
-        {"bar_color", "direction", "format", "orientation", "tooltips"})
+    _panel_ignored: ClassVar[frozenset[str]] = _SLIDER_LOOKS
 
     start = param.Number(default=0.0, doc="Lowest value.")
     end = param.Number(default=1.0, doc="Highest value.")

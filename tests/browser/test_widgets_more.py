@@ -261,3 +261,42 @@ def test_browser_labels_options_and_static_text_inject_nothing(serve, tab, serve
     assert [a for a, _ in areas] == PAYLOADS and [p for _, p in areas] == PAYLOADS
     assert page.evaluate("window.__pwned") is None
     assert tab.errors == []
+
+
+def test_browser_slider_throttles_and_text_reports_typing_and_enter(serve, tab, server_barrier):
+    def app():
+        level = W.IntSlider(name="Level", start=0, end=10, value=3, css_classes=["level"])
+        quiet = W.IntSlider(name="Quiet", start=0, end=10, value=4, show_value=False)
+        search = W.TextInput(name="Search", css_classes=["search"])
+        entered: list[str] = []
+
+        def on_enter(event):
+            entered.append(search.value)
+            report.object = f"entered {entered}"
+
+        search.param.watch(on_enter, "enter_pressed")
+        report = pn.pane.Str("entered []", css_classes=["entered"])
+        shown = pn.bind(lambda v, t, typed: f"value={v} throttled={t} typed={typed}",
+                        level.param.value, level.param.value_throttled, search.param.value_input)
+        return pn.Column(level, quiet, pn.pane.Str(shown, css_classes=["shown"]), search, report)
+
+    server = serve(app)
+    page = tab.page
+    page.goto(server.url)
+    shown = page.locator(".shown")
+    expect(shown).to_have_text("value=3 throttled=3 typed=")
+    expect(page.locator(".ps-label").nth(1)).to_have_text("Quiet")  # show_value=False
+    expect(page.locator(".level .ps-label")).to_have_text("Level: 3")
+    page.locator(".level input").evaluate(  # dragging: input events only
+        "el => { el.value = 6; el.dispatchEvent(new Event('input', {bubbles: true})); }")
+    expect(shown).to_have_text("value=6 throttled=3 typed=")
+    page.locator(".level input").fill("7")  # released
+    expect(shown).to_have_text("value=7 throttled=7 typed=")
+    field = page.locator(".search input")
+    field.press_sequentially("pan")
+    expect(shown).to_have_text("value=7 throttled=7 typed=pan")
+    expect(page.locator(".entered")).to_have_text("entered []")
+    field.press("Enter")
+    expect(page.locator(".entered")).to_have_text("entered ['pan']")
+    server_barrier(page)
+    assert tab.errors == []

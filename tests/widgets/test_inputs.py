@@ -98,3 +98,37 @@ def test_password_input_is_a_text_input_the_page_masks():
                                          r"max_length=8 characters, got 9"):
         secret.apply_client_change("value", "123456789")
     assert secret.value == "hunter2"
+
+
+@pytest.mark.parametrize("cls", [W.TextInput, W.TextAreaInput])
+def test_text_value_input_follows_typing_and_value(cls):
+    text = cls(value="start")
+    assert text.value_input == "start"
+    text.apply_client_change("value_input", "typ")      # each keystroke
+    assert (text.value, text.value_input) == ("start", "typ")
+    text.apply_client_change("value", "typed")          # Enter or blur
+    assert text.value_input == "typed"
+    text.value = "from python"
+    assert text.value_input == "from python"
+    text.max_length = 3
+    with pytest.raises(ValueError, match="at most max_length=3 characters"):
+        text.apply_client_change("value_input", "long")
+    assert text.value_input == "from python"
+
+
+def test_text_input_enter_pressed_is_an_event_after_the_value():
+    text = W.TextInput()
+    seen = []
+    text.param.watch(lambda event: seen.append((event.new, text.value)), "enter_pressed")
+    text.apply_client_change("value", "query")
+    text.apply_client_change("enter_pressed", True)
+    assert seen == [(True, "query")] and text.enter_pressed is False
+    assert "enter_pressed" in text.view_actions
+
+
+def test_inputs_doctests():
+    import doctest
+
+    import panel_state.widgets.inputs
+
+    assert doctest.testmod(panel_state.widgets.inputs).failed == 0

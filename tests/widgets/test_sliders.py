@@ -72,3 +72,28 @@ def test_range_slider_bounds_are_checked_and_moving_them_clamps_the_range():
 def test_range_slider_panel_only_keywords_warn(recwarn):
     W.RangeSlider(bar_color="red", tooltips=False)
     assert len(recwarn.list) == 2
+
+
+@pytest.mark.parametrize("cls", [W.IntSlider, W.FloatSlider])
+def test_slider_value_throttled_waits_for_the_release(cls):
+    slider = cls(start=0, end=10, value=3)
+    assert slider.value_throttled == 3
+    slider.apply_client_change("value", 5)              # dragging: value follows
+    assert slider.value == 5 and slider.value_throttled == 3
+    slider.apply_client_change("value_throttled", 6)    # released
+    assert slider.value == 6 == slider.value_throttled
+    slider.value = 2                                    # from Python: both at once
+    assert slider.value_throttled == 2
+    with pytest.raises(ValueError, match=r"value must be within \[start, end\]"):
+        slider.apply_client_change("value_throttled", 60)
+    assert slider.value == 2 == slider.value_throttled
+    slider.start = 4                                    # clamped: both follow
+    assert slider.value == 4 == slider.value_throttled
+
+
+def test_slider_show_value_is_a_prop_and_panel_looks_warn(recwarn):
+    slider = W.IntSlider(name="Level", show_value=False, bar_color="red", tooltips=False,
+                         orientation="vertical")
+    assert slider.view_props()["show_value"] is False
+    assert sorted(str(w.message).split("'")[2] for w in recwarn.list) == [
+        "bar_color", "orientation", "tooltips"]
