@@ -94,3 +94,11 @@ def test_progress_value_max_and_indeterminate():
     with pytest.raises(ValueError, match="must be at least -1"):
         bar.value = -2
     assert bar.value is None
+
+
+def test_number_colors_none_is_its_default_and_accepted():
+    number = pn.indicators.Number(value=5, colors=None, default_color="blue")
+    assert number.color == "blue"
+    number.colors = [(10, "red")]
+    number.colors = None
+    assert number.color == "blue"

@@ -54,8 +54,8 @@ class Number(Indicator):
                 raise ValueError(
                     f"Number.format must be a str.format template using only {{value}}, "
                     f"e.g. '{{value:.2f}}%', got {value!r}.")
-        elif name == "colors" and value is not None:
-            for item in value:
+        elif name == "colors":
+            for item in value or ():  # None (the default): no thresholds
                 if (not isinstance(item, (tuple, list)) or len(item) != 2
                         or not isinstance(item[0], numbers.Real)):
                     raise ValueError(

@@ -132,8 +132,12 @@ def strategies(refs: dict[str, str], token: str) -> st.SearchStrategy[Case]:
     def event(ref: str, name: str, value: Any) -> str:
         return json.dumps({"type": "event", "ref": ref, "name": name, "value": value})
 
+    # A text input's value_input follows its value (what was typed, then committed).
+    followers = {text_ref: ("value_input",)}
+
     def accepted(ref: str, name: str) -> Callable[[Any], Case]:
-        return lambda v: Case(event(ref, name, v), "accept", {f"{ref}.{name}": v},
+        names = (name, *followers.get(ref, ()))
+        return lambda v: Case(event(ref, name, v), "accept", {f"{ref}.{n}": v for n in names},
                               label=f"valid {name} of {ref}")
 
     valid_events = st.one_of(
@@ -172,7 +176,10 @@ def strategies(refs: dict[str, str], token: str) -> st.SearchStrategy[Case]:
     # Mostly-in-range values whose validity the oracle leaves open (e.g. 3.0 for an int).
     loose_values = st.tuples(st.sampled_from(list(refs.values())), st.sampled_from(
         ["value", "clicks"]), json_values).map(lambda t: Case(
-            event(*t), "any", allowed=frozenset({f"{t[0]}.{t[1]}"}), label="loose event"))
+            event(*t), "any", allowed=frozenset(
+                {f"{t[0]}.{t[1]}", *(f"{t[0]}.{n}" for n in followers.get(t[0], ())
+                                      if t[1] == "value")}),
+            label="loose event"))
 
     def url_case(parts: tuple[Any, Any, Any], loaded: bool = False) -> Case:
         pathname, search, hash_ = parts
@@ -222,7 +229,9 @@ def strategies(refs: dict[str, str], token: str) -> st.SearchStrategy[Case]:
         if msg.get("type") == "url":
             return frozenset({"location.pathname", "location.search", "location.hash"})
         if msg.get("type") == "event" and isinstance(msg.get("ref"), str):
-            return frozenset({f"{msg['ref']}.{msg.get('name')}"})
+            ref, name = msg["ref"], msg.get("name")
+            derived = followers.get(ref, ()) if name == "value" else ()
+            return frozenset({f"{ref}.{name}", *(f"{ref}.{n}" for n in derived)})
         return frozenset()
 
     bases = st.sampled_from([
@@ -260,7 +269,8 @@ def strategies(refs: dict[str, str], token: str) -> st.SearchStrategy[Case]:
             Case('{"type":"ping","id":"' + "x" * (FUZZ_MAX_MESSAGE + 1) + '"}', "refuse",
                  label="too large"),
             Case(event(text_ref, "value", "\udfff\ud800\x00<script>"), "accept",
-                 {f"{text_ref}.value": "\udfff\ud800\x00<script>"}, label="lone surrogates"),
+                 {f"{text_ref}.{n}": "\udfff\ud800\x00<script>" for n in
+                  ("value", "value_input")}, label="lone surrogates"),
         ]),
         deep,
         st.text(max_size=30).filter(lambda t: not _is_object(t)).map(
