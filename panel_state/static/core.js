@@ -145,6 +145,15 @@ KINDS.Checkbox = {
   },
 };
 
+// A <select>'s options: one per label (the browser only ever sees labels).
+function setOptions(select, labels) {
+  select.replaceChildren(...(labels || []).map((label) => {
+    const o = h("option", null, label);
+    o.value = label;
+    return o;
+  }));
+}
+
 KINDS.Select = {
   create(view, client) {
     view.input = h("select", "ps-input");
@@ -155,13 +164,7 @@ KINDS.Select = {
     const p = view.props;
     if (has(c, "name")) setLabel(view, p.name);
     if (has(c, "disabled")) view.input.disabled = !!p.disabled;
-    if (has(c, "options")) {
-      view.input.replaceChildren(...(p.options || []).map((label) => {
-        const o = h("option", null, label);
-        o.value = label;
-        return o;
-      }));
-    }
+    if (has(c, "options")) setOptions(view.input, p.options);
     if (has(c, "options", "value")) {
       if (p.value === null || p.value === undefined) view.input.selectedIndex = -1;
       else view.input.value = p.value;
@@ -401,13 +404,7 @@ KINDS.MultiSelect = {
     if (has(c, "name")) setLabel(view, p.name);
     if (has(c, "disabled")) view.input.disabled = !!p.disabled;
     if (has(c, "size")) view.input.size = p.size || 4;
-    if (has(c, "options")) {
-      view.input.replaceChildren(...(p.options || []).map((label) => {
-        const o = h("option", null, label);
-        o.value = label;
-        return o;
-      }));
-    }
+    if (has(c, "options")) setOptions(view.input, p.options);
     if (has(c, "options", "value")) {
       const chosen = new Set(p.value || []);
       for (const o of view.input.options) o.selected = chosen.has(o.value);

@@ -37,7 +37,31 @@ def as_number(label: str, name: str, value: Any, integer: bool) -> Any:
 _SLIDER_LOOKS = frozenset({"bar_color", "direction", "format", "orientation", "tooltips"})
 
 
-class _Slider(Widget):
+class _Throttled(Widget):
+    """``value_throttled`` of the sliders: the browser's ``value`` while a handle is
+    dragged leaves it alone; the release (a ``value_throttled`` event) and every change
+    of ``value`` from Python set it."""
+
+    _dragging: bool = False
+
+    def _apply_client_value(self, name: str, value: Any) -> None:
+        if name == "value":
+            self._dragging = True  # value_throttled waits for the release
+            try:
+                super()._apply_client_value(name, value)
+            finally:
+                self._dragging = False
+            return
+        with param.edit_constant(self):
+            self.param.update(value=value, value_throttled=value)
+
+    def _throttle(self) -> None:
+        if not self._dragging:
+            with param.edit_constant(self):
+                self.value_throttled = self.value
+
+
+class _Slider(_Throttled):
     """Shared logic of the sliders: ``start <= value <= end`` always holds."""
 
     _integer: ClassVar[bool] = False
@@ -57,7 +81,6 @@ class _Slider(Widget):
     show_value = param.Boolean(default=True, doc="Whether the value is shown beside the label.")
 
     _ready: bool = False
-    _dragging: bool = False
 
     def __init__(self, **params: Any) -> None:
         cls = type(self)
@@ -86,21 +109,9 @@ class _Slider(Widget):
     def _from_client(self, name: str, value: Any) -> Any:
         return self._coerce("value", value)
 
-    def _apply_client_value(self, name: str, value: Any) -> None:
-        if name == "value":
-            self._dragging = True  # value_throttled waits for the release
-            try:
-                super()._apply_client_value(name, value)
-            finally:
-                self._dragging = False
-            return
-        with param.edit_constant(self):
-            self.param.update(value=value, value_throttled=value)
 
     def _value_changed(self, *events: param.parameterized.Event) -> None:
-        if not self._dragging:
-            with param.edit_constant(self):
-                self.value_throttled = self.value
+        self._throttle()
 
     def _coerce(self, name: str, value: Any) -> Any:
         value = as_number(self._label(), name, value, self._integer)
@@ -163,7 +174,7 @@ def _bounds_error(label: str, start: Any, end: Any) -> ValueError:
                       f"end={end!r}.")
 
 
-class _RangeSlider(Widget):
+class _RangeSlider(_Throttled):
     """Shared logic of the range sliders: ``start <= low <= high <= end`` always holds."""
 
     _integer: ClassVar[bool] = False
@@ -204,7 +215,6 @@ class _RangeSlider(Widget):
         self._check_within(cls.__name__, value, start, end)
         params.update(given, value=value)
         super().__init__(**params)
-        self._dragging = False
         self._mirror()
         self._ready = True
         self.param.watch(self._bounds_changed, ["start", "end"])
@@ -244,24 +254,12 @@ class _RangeSlider(Widget):
     def _from_client(self, name: str, value: Any) -> Any:
         return self._coerce("value", value)
 
-    def _apply_client_value(self, name: str, value: Any) -> None:
-        if name == "value":
-            self._dragging = True  # value_throttled waits for the release
-            try:
-                super()._apply_client_value(name, value)
-            finally:
-                self._dragging = False
-            return
-        with param.edit_constant(self):
-            self.param.update(value=value, value_throttled=value)
 
     def _mirror(self) -> None:
         low, high = self.value
         set_readonly(self, "value_start", low)
         set_readonly(self, "value_end", high)
-        if not self._dragging:
-            with param.edit_constant(self):
-                self.value_throttled = self.value
+        self._throttle()
 
     def _value_changed(self, event: param.parameterized.Event) -> None:
         self._mirror()
